@@ -1,0 +1,32 @@
+"""`jingyan validate`: check every record; exit 0 when all is well, 1 when not."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..problems import format_problems
+from ..validate import load_records
+
+
+def add_arguments(p):
+    p.add_argument("--records", help="另一套记录所在的文件夹（默认仓库本身）")
+    p.add_argument("--format", choices=("text", "github"), default="text",
+                   help="text：文件:行:列: 说明；github：GitHub Actions 注释")
+    p.add_argument("paths", nargs="*", help="（可选）只报告这些文件的问题；检查始终针对全部记录")
+
+
+def run(args) -> int:
+    records, problems = load_records(Path(args.root), args.records and Path(args.records))
+    if args.paths:  # pre-commit passes the changed files; references still need the whole tree
+        wanted = {Path(p).as_posix().lstrip("./") for p in args.paths}
+        problems = [p for p in problems if p.path in wanted]
+    if problems:
+        print(format_problems(problems, args.format))
+        print(f"\n共发现 {len(problems)} 处问题。", file=sys.stderr)
+        return 1
+    if records is None:  # problems were only in files not asked about
+        return 0
+    print(f"全部记录检查通过：{len(records.units)} 个单位、{len(records.practices)} 条经验做法"
+          f"（另有 {len(records.drafts)} 条草稿）、{len(records.brands)} 个品牌、"
+          f"{len(records.stats)} 个统计文件。")
+    return 0
