@@ -6,6 +6,7 @@ validator can point at the offending key and spot YAML 1.1 traps.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,40 +64,142 @@ def rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def _inside(path: Path, root: Path) -> bool:
+    """Whether `path`, symlinks followed, stays inside `root`."""
+    return path.resolve().is_relative_to(root.resolve())
+
+
 def read_text(path: Path, root: Path) -> tuple[str | None, Problem | None]:
     """The file's text, or a problem saying in Chinese why it cannot be read."""
     name = rel(path, root)
     try:
-        if path.is_symlink():
-            target = path.resolve()
-            if not target.is_relative_to(root.resolve()):
-                return None, Problem(name, 0, 0, M.FILE_SYMLINK_OUT)
+        # Resolved, not just `is_symlink()`: a symlinked *folder* (records/stats/x -> /etc)
+        # makes files that are not links themselves lead out of the repository.
+        if not _inside(path, root):
+            return None, Problem(name, 0, 0, M.FILE_SYMLINK_OUT)
+        if path.is_symlink() and not path.exists():
+            return None, Problem(name, 0, 0, M.FILE_SYMLINK_BROKEN)
         if path.is_dir():
             return None, Problem(name, 0, 0, M.FILE_IS_DIR)
+        if not path.is_file():  # a FIFO or device would block or never end
+            return None, Problem(name, 0, 0, M.FILE_NOT_REGULAR)
         size = path.stat().st_size
         if size > MAX_BYTES:
             return None, Problem(name, 0, 0, M.FILE_TOO_BIG.format(mb=size / 2**20, max=MAX_BYTES // 2**20))
-        raw = path.read_bytes()
+        with path.open("rb") as fh:  # never more than the limit, whatever stat() said
+            raw = fh.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            return None, Problem(name, 0, 0, M.FILE_TOO_BIG.format(mb=len(raw) / 2**20, max=MAX_BYTES // 2**20))
+    except RuntimeError:  # Path.resolve() on a symlink loop
+        return None, Problem(name, 0, 0, M.FILE_SYMLINK_LOOP)
     except OSError as e:
         return None, Problem(name, 0, 0, M.FILE_UNREADABLE.format(err=e.strerror or e))
+    return decode(raw, name)
+
+
+def decode(raw: bytes, name: str) -> tuple[str | None, Problem | None]:
+    """Bytes → text; anything but UTF-8 without BOM is reported, naming the encoding."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, Problem(name, 1, 1, M.FILE_BOM)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
         return None, Problem(name, 1, 1, M.FILE_UTF16)
     if b"\x00" in raw:
-        return None, Problem(name, 1, 1, M.FILE_BINARY)
+        nul = raw.index(b"\x00")
+        return None, Problem(name, raw.count(b"\n", 0, nul) + 1, 1, M.FILE_BINARY)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
+        line = raw.count(b"\n", 0, e.start) + 1
+        start = raw.rfind(b"\n", 0, e.start) + 1
+        # column in characters, counting what came before the bad byte on that line
+        col = len(raw[start:e.start].decode("utf-8", errors="replace")) + 1
         try:
-            raw.decode("gb18030")
-            return None, Problem(name, line, 1, M.FILE_GBK)
+            raw.decode("gbk")
+            return None, Problem(name, line, col, M.FILE_GBK)
         except UnicodeDecodeError:
-            return None, Problem(name, line, 1, M.FILE_NOT_UTF8)
+            return None, Problem(name, line, col, M.FILE_NOT_UTF8)
     if not text.strip():
         return None, Problem(name, 1, 1, M.FILE_EMPTY)
     return text, None
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a BOM: ASCII text with a NUL byte beside every character."""
+    sample = raw[:200]
+    if len(sample) < 4:
+        return False
+    evens, odds = sample[0::2], sample[1::2]
+    return odds.count(0) > len(odds) * 0.7 or evens.count(0) > len(evens) * 0.7
+
+
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_KEY_NO_SPACE = re.compile(r"^\s*(?:-\s+)?[^\s:#'\"{}\[\],&*!|>%@`-][^\s:]*:[^\s:/]")
+
+
+def explain_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
+    """PyYAML's English parser error → (line, column, Chinese message), pointing at
+    the line a person would have to change (often not where the parser gave up)."""
+    problem = getattr(error, "problem", None) or ""
+    context = getattr(error, "context", None) or ""
+    pmark, cmark = error.problem_mark, error.context_mark
+    mark = pmark or cmark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    lines = _BREAK.split(text)
+
+    def src(n: int) -> str:
+        return lines[n - 1] if 0 < n <= len(lines) else ""
+
+    def at_cmark(message: str) -> tuple[int, int, str]:
+        return (cmark.line + 1, cmark.column + 1, message) if cmark else (line, col, message)
+
+    if "\t" in src(line)[: len(src(line)) - len(src(line).lstrip())] or "'\\t'" in problem:
+        return line, col, M.YAML_TAB
+    if "quoted scalar" in context:
+        if "escape" in problem:
+            return line, col, M.YAML_ESCAPE
+        return at_cmark(M.YAML_QUOTE)  # where the quote opened, not the end of the file
+    if "single document" in context or "another document" in problem:
+        return line, col, M.YAML_MULTI_DOC
+    if "cannot start any token" in problem:
+        char = problem.split("'")[1] if problem.count("'") >= 2 else ""
+        return line, col, M.YAML_BAD_START.format(char=char)
+    if "flow sequence" in context or "flow mapping" in context:
+        return at_cmark(M.YAML_FLOW)
+    if "could not find expected ':'" in problem:
+        key_line = cmark.line + 1 if cmark else line
+        if ":" in src(key_line):
+            return at_cmark(M.YAML_COLON)
+        return at_cmark(M.YAML_NO_COLON)
+    if "mapping values are not allowed" in problem:
+        # `key:value` on an earlier line swallows the lines after it into one
+        # text; the earliest such line of that run is the one to fix.
+        indent = len(src(line)) - len(src(line).lstrip())
+        culprit, n = 0, line - 1
+        while n >= 1 and n > line - 50 and src(n).strip() and ": " not in src(n) \
+                and not src(n).rstrip().endswith(":") and len(src(n)) - len(src(n).lstrip()) >= indent:
+            if _KEY_NO_SPACE.match(src(n)):
+                culprit = n
+            n -= 1
+        if culprit:
+            return culprit, len(src(culprit)) - len(src(culprit).lstrip()) + 1, M.YAML_COLON
+        if _KEY_NO_SPACE.match(src(line)) and src(line).find(":") < col - 1:
+            return line, len(src(line)) - len(src(line).lstrip()) + 1, M.YAML_COLON
+        prev = next((src(k) for k in range(line - 1, 0, -1) if src(k).strip()), "")
+        if src(line)[:col - 1].strip().count(":") == 0 and indent > len(prev) - len(prev.lstrip()):
+            return line, indent + 1, M.YAML_INDENT  # a key indented deeper than its sibling
+        return line, col, M.YAML_COLON_IN_TEXT
+    if "sequence entries are not allowed" in problem:
+        return line, col, M.YAML_SEQ_HERE
+    if "expected <block end>" in problem:
+        if "<scalar>" in problem and src(line)[:col - 1].rstrip()[-1:] in ("'", '"'):
+            return line, col, M.YAML_AFTER_QUOTE
+        if "'-'" in problem or "'?'" in problem or "<block sequence start>" in problem:
+            return line, col, M.YAML_MIXED
+        return line, col, M.YAML_INDENT
+    if "did not find expected key" in problem or "did not find expected '-' indicator" in problem:
+        return line, col, M.YAML_INDENT
+    detail = " ".join(x for x in (context, problem) if x).strip() or str(error)
+    return line, col, M.YAML_SYNTAX.format(detail=detail)
 
 
 def parse_yaml(text: str, name: str) -> tuple[yaml.Node | None, Problem | None]:
@@ -106,9 +209,14 @@ def parse_yaml(text: str, name: str) -> tuple[yaml.Node | None, Problem | None]:
     except _Stop as e:
         return None, Problem(name, e.mark.line + 1, e.mark.column + 1, e.message)
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, Problem(name, line, col, M.yaml_syntax(e, text, line))
+        return None, Problem(name, *explain_yaml_error(e, text))
+    except yaml.reader.ReaderError as e:  # a control character PyYAML refuses
+        before = text[: e.position]
+        line = len(_BREAK.findall(before)) + 1
+        col = e.position - max(before.rfind("\n"), before.rfind("\r"))
+        return None, Problem(name, line, col, M.YAML_CONTROL_CHAR.format(code=f"U+{e.character:04X}"
+                                                                         if isinstance(e.character, int)
+                                                                         else repr(e.character)))
     except yaml.YAMLError as e:  # unmarked: rare, but never a traceback
         return None, Problem(name, 1, 1, M.YAML_SYNTAX.format(detail=str(e)))
     except RecursionError:
@@ -139,17 +247,24 @@ def _record_files(folder: Path, recursive: bool) -> list[Path]:
 
 
 def stray_files(root: Path) -> list[Problem]:
-    """Files in a records folder that will never be read: a wrong extension is
-    a silent mistake a staff member would never notice."""
+    """Files in a records folder that will never be read: a wrong extension or a
+    sub-folder is a silent mistake a staff member would never notice."""
     problems = []
     for kind, sub in RECORD_DIRS.items():
         folder = root / sub
         if not folder.is_dir():
             continue
+        depth = 2 if kind == "stats" else 1  # stats/<unit>/<year>.yml; units/<id>.yml
         for p in sorted(folder.rglob("*")):
-            if p.is_dir() or p.name.startswith(".") or p.name == "README.md":
+            inner = p.relative_to(folder).parts
+            if p.is_dir() or any(x.startswith(".") for x in inner) or p.name == "README.md":
                 continue
-            if p.suffix not in (".yml", ".yaml"):
+            if any(x.endswith((".yml", ".yaml")) for x in inner[:-1]):
+                continue  # inside a folder named like a record: that folder is reported
+            if len(inner) > depth:
+                problems.append(Problem(rel(p, root), 0, 0, M.FILE_TOO_DEEP.format(
+                    where=f"{sub}/<单位编号>/<年份>.yml" if kind == "stats" else f"{sub}/<编号>.yml")))
+            elif p.suffix not in (".yml", ".yaml") and len(inner) == depth:
                 problems.append(Problem(rel(p, root), 0, 0, M.FILE_WRONG_EXT))
     return problems
 

@@ -16,6 +16,10 @@ FILE_GBK = ("文件不是 UTF-8 编码，看起来是 GBK/GB2312（Windows 记�
             "请用编辑器另存为“UTF-8（无 BOM）”编码后再提交。")
 FILE_NOT_UTF8 = "文件不是 UTF-8 编码，无法读取。请用编辑器另存为“UTF-8（无 BOM）”编码。"
 FILE_EMPTY = "文件是空的。请填写记录内容，或删除这个文件。"
+FILE_SYMLINK_BROKEN = "这是一个符号链接，但它指向的文件不存在。请把记录文件本身放进仓库，或删除这个链接。"
+FILE_SYMLINK_LOOP = "这是一个循环的符号链接（最终指回自己），无法读取。请删除这个链接，把记录文件本身放进仓库。"
+FILE_NOT_REGULAR = "这不是普通文件（可能是管道或设备），不会读取。请把记录保存为普通的 .yml 文本文件。"
+FILE_TOO_DEEP = "这个文件放在了多余的子文件夹里，不会被读取。记录文件应直接放在 {where}。"
 FILE_WRONG_EXT = "记录文件夹中只能放 .yml 文件，这个文件不会被读取。请改扩展名为 .yml，或移出该文件夹。"
 CONFIG_MISSING = "缺少这个配置文件。请从仓库中恢复它。"
 STATS_NOT_IN_FOLDER = "统计文件应放在以单位编号命名的文件夹里：records/stats/<单位编号>/<年份>.yml。"
@@ -25,39 +29,42 @@ YAML_ANCHOR = "记录中不允许使用 YAML 锚点（&）和别名（*）。请
 YAML_TOO_DEEP = "嵌套层数超过 {n} 层。记录只需要三四层缩进，请检查缩进。"
 YAML_SYNTAX = "YAML 格式错误：{detail}。请检查这一行的缩进、冒号和引号。"
 YAML_TAB = "这一行用了制表符（Tab）缩进。YAML 只能用空格缩进，请把 Tab 换成两个空格。"
-YAML_COLON = "这一行的冒号用法有误：冒号后面要有一个空格；如果文字本身含有英文冒号，请给整段文字加引号。"
+YAML_COLON = "冒号后面缺少空格：应写成“字段: 值”（英文冒号后加一个空格）。如果这是文字的一部分，请给整段文字加引号。"
+YAML_NO_COLON = "这一行既不是“字段: 值”，也不是以“- ”开头的列表项。如果它是上一行文字的续行，请比字段名多缩进两格；否则请补上“字段: ”。"
+YAML_COLON_IN_TEXT = "文字中的“: ”（英文冒号加空格）会被 YAML 当成字段分隔。请给整段文字加引号，或改用中文冒号“：”。"
+YAML_AFTER_QUOTE = "引号已经结束，后面却还有文字。如果引号是文字的一部分，请改用中文引号“”，或用单引号把整段文字括起来。"
+YAML_ESCAPE = "双引号里的反斜杠（\\）有特殊含义，这里的写法无效。请改用单引号括起文字，或把 \\ 写成 \\\\。"
+YAML_BAD_START = "“{char}”不能作为值的开头。请给整段文字加引号，如：\"{char}……\"。"
+YAML_FLOW = "方括号 [ ] 或花括号 { } 没有配对，或各项之间缺少英文逗号。请检查从这里开始的括号。"
+YAML_SEQ_HERE = "“- ”列表项不能写在冒号后面的同一行。请换行并缩进两格再写“- ”，或写成 [甲, 乙]。"
+YAML_MIXED = "同一层里混用了“- ”列表项和“字段: 值”。请检查这一行的缩进和开头的“- ”。"
+YAML_MULTI_DOC = "一个文件只能写一条记录，这里出现了第二个 YAML 文档（“---”）。请删掉“---”，或把第二条记录存为另一个文件。"
+YAML_CONTROL_CHAR = "文件里有不可见的控制字符（{code}），YAML 不允许。请删除它（常见于从网页或 Word 复制的文字）。"
+YAML_KEY_NOT_TEXT = "字段名必须是一个词，这里却是{got}。请检查这一行的写法。"
 YAML_INDENT = "缩进不一致：同一层的字段必须左对齐。请检查这一行和上一行的空格数。"
 YAML_QUOTE = "引号没有配对。请检查这一行的引号是否成对出现。"
 YAML_DUP_KEY = "字段“{key}”写了两次（上一次在第 {line} 行）。请删掉其中一个。"
-
-
-def yaml_syntax(error, text: str, line: int) -> str:
-    """Translate PyYAML's English parser errors into something staff can act on."""
-    problem = (getattr(error, "problem", "") or "") + " " + (getattr(error, "context", "") or "")
-    lines = text.splitlines()
-    this = lines[line - 1] if 0 < line <= len(lines) else ""
-    if "\t" in problem or "\t" in this[: len(this) - len(this.lstrip())]:
-        return YAML_TAB
-    if "mapping values are not allowed" in problem or "could not find expected ':'" in problem:
-        return YAML_COLON
-    if "quoted scalar" in problem:
-        return YAML_QUOTE
-    if "expected <block end>" in problem or "did not find expected key" in problem \
-            or "did not find expected '-' indicator" in problem:
-        return YAML_INDENT
-    return YAML_SYNTAX.format(detail=(getattr(error, "problem", None) or str(error)).strip())
+MONTH_DUPLICATE = "月份 {month} 写了两次（上一次在第 {line} 行）。请合并成一个。"
 
 
 # --- shapes and types
 EXPECT_MAPPING = "这里应写成“字段: 值”的形式（映射），实际是{got}。"
 EXPECT_LIST = "这里应是一个列表（每项以“- ”开头），实际是{got}。"
-EXPECT_TEXT = "这里应是文字，实际是{got}。"
-EXPECT_INT = "这里应是整数，实际是“{value}”。"
-EXPECT_NUMBER = "这里应是数字，实际是“{value}”。请去掉单位和汉字，单位写在 unit 字段里。"
+EXPECT_LIST_ONE = "这里应是一个列表，实际是一项文字“{value}”。只有一项也要写成列表：[{value}]。"
+EXPECT_TEXT = "这里应是一段文字，实际是{got}。请直接写文字（不要以“- ”开头，也不要写成“字段: 值”）。"
+EXPECT_INT = "这里应是整数，实际是“{value}”。请只写阿拉伯数字，如：2020。"
+EXPECT_NUMBER = "这里应是数字，实际是“{value}”。请只写阿拉伯数字（如：35 或 -12.5），去掉单位和汉字。"
+EXPECT_NUMBER_GOT = "这里应是数字，实际是{got}。请只写一个数字，如：35。"
+EXPECT_BOOL_GOT = "这里应写 true 或 false，实际是{got}。"
+QUOTED_NUMBER = "数字不要加引号：请把 \"{value}\" 写成 {value}。"
+QUOTED_BOOL = "true 和 false 不要加引号：请把 \"{value}\" 写成 {plain}。"
+EMPTY_NUMBER = "这里缺少数值。请填写数字；没有数据就删掉这一项。"
+EMPTY_ITEM = "列表里有一个空项（只有“- ”）。请填写内容，或删掉这一行。"
 EXPECT_BOOL = "这里应写 true 或 false，实际是“{value}”。"
 UNKNOWN_FIELD = "不认识的字段“{key}”。{hint}"
-MISSING_FIELD = "缺少必填字段“{key}”（{doc}）。"
-EMPTY_VALUE = "字段“{key}”不能为空（{doc}）。"
+MISSING_FIELD = "缺少必填字段“{key}”（{doc}）。请补上这一项。"
+EMPTY_VALUE = "字段“{key}”不能为空（{doc}）。请填写内容。"
+TRAP_NULL_REQUIRED = "“{value}”在 YAML 里表示“空”，而字段“{key}”必须填写（{doc}）。请填写内容；如果确实要写这几个字母，请加引号：\"{value}\"。"
 TOO_FEW_ITEMS = "“{key}”至少要写 {n} 项。"
 BAD_CHOICE = "“{value}”不是允许的取值。可以写：{choices}。"
 DID_YOU_MEAN = "是不是想写“{near}”？"
@@ -80,20 +87,23 @@ BAD_DATE = "“{value}”不是有效的日期。请写成 2019-05-15 这样的�
 BAD_URL = "链接“{value}”无效：只接受以 http:// 或 https:// 开头的网址。"
 FILENAME_ID = "文件名“{name}”与编号“{id}”不一致。请把文件改名为“{id}.yml”，或把 id 改为“{stem}”。"
 DUPLICATE_ID = "编号“{id}”已被 {other} 使用。每个{kind}的编号必须唯一，请换一个编号。"
+DUPLICATE_CONFIG_ID = "编号“{id}”在本文件中出现了两次（上一次在第 {line} 行）。请换一个编号或删掉重复的一项。"
 UNKNOWN_REF = "找不到{what}“{value}”。{hint}"
 NO_SUCH_HINT = "请先在 {folder} 中建立它，或检查拼写。"
 PERIOD_ORDER = "报告期的起始年月 {start} 晚于截止年月 {end}。请对调。"
 FUTURE_MONTH = "{value} 还没有到（今天是 {today}）。请检查年份和月份。"
 FUTURE_YEAR = "{year} 年还没有到（今天是 {today}）。请检查年份。"
-OUTCOME_ONE_OF = "成效需要写 value（数值）或 change（变化幅度）之一，且只能写一个。"
-MONTH_RANGE = "月份“{value}”不在 1–12 之间。"
+OUTCOME_NEITHER = "这条成效既没有 value（数值）也没有 change（变化幅度）。请补上其中一个。"
+OUTCOME_BOTH = "这条成效同时写了 value（数值）和 change（变化幅度），只能写一个。请删掉其中一个。"
+MONTH_RANGE = "月份“{value}”不是 1–12 之间的整数。请改为 1–12 的数字。"
 MONTH_LEADING_ZERO = "月份请写 1–12 的数字，不要写成“{value}”（开头的 0 会让 YAML 读错）。请写 {fixed}。"
-NEGATIVE_COUNT = "“{metric}”的数值不能为负数（{value}）。"
+NEGATIVE_COUNT = "“{metric}”的数值不能为负数（{value}）。请改正；没有数据就删掉这一项。"
 UNKNOWN_METRIC = "不认识的指标“{value}”。{hint}指标定义在 site_config/metrics.yml。"
 STATS_FOLDER_UNIT = "统计文件所在文件夹“{folder}”与 unit 字段“{unit}”不一致。请把文件移到 records/stats/{unit}/，或改正 unit。"
 STATS_FOLDER_UNKNOWN = "统计文件所在文件夹“{folder}”不是已知的单位编号。{hint}"
-STATS_FILENAME_YEAR = "文件名“{name}”与年份 {year} 不一致。请把文件改名为“{year}.yml”。"
-PARENT_KIND = "{kind_name}的上级单位应是{expected}，而“{parent}”是{actual}。"
+STATS_FILENAME_YEAR = "文件名“{name}”与年份 {year} 不一致。请把文件改名为“{year}.yml”，或改正 year。"
+STATS_DUPLICATE = "{unit} 的 {year} 年统计已在 {other} 中。每个单位每年只能有一个统计文件，请合并。"
+PARENT_KIND = "{kind_name}的上级单位应是{expected}，而“{parent}”是{actual}。请改正 parent 或 kind。"
 PARENT_CYCLE = "上级单位形成了循环：{chain}。请检查 parent 字段。"
 POST_NEEDS_PARENT = "{kind_name}必须填写上级单位（parent）。"
 WAIVER_FIELD = "豁免中的字段“{field}”在这条记录里不存在。可以写：{names}。"
@@ -122,4 +132,5 @@ def got_name(node) -> str:
         return "一组“字段: 值”"
     if isinstance(node, yaml.SequenceNode):
         return "一个列表"
-    return f"“{node.value}”"
+    text = str(node.value)
+    return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"

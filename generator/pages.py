@@ -1,0 +1,369 @@
+"""The page list and the Jinja environment.
+
+`plan_pages(records)` decides which pages exist, which template renders each
+and with what context; everything a template shows is computed here, so
+templates stay presentation only and a golden test can pin a page's context.
+"""
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from .model import Brand, Practice, Records, Unit
+
+TEMPLATES_DIR = "templates"
+KIND_LABELS = {"bureau": "公安局（分局）", "station": "派出所", "post": "警务室"}
+NEWEST_ON_HOME = 8
+RELATED_MAX = 5
+
+
+@dataclass
+class PageSpec:
+    path: str  # Markdown path inside docs, e.g. "practices/xiagezhuang-sitou.md"
+    template: str
+    title: str
+    context: dict = field(default_factory=dict)
+    source: str | None = None  # the record file behind the page ("edit this page")
+    tags: list[str] = field(default_factory=list)
+    search: bool = True  # False keeps a page out of the search index
+
+
+# ------------------------------------------------------------------ escaping
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^])")
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])")
+
+
+def md(text) -> str:
+    """Record text as inert inline Markdown: HTML-escaped, Markdown punctuation
+    backslash-escaped (no links, no attribute lists, no emphasis), one line."""
+    text = " ".join(_CJK_BREAK.sub("", str(text)).split())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def md_block(text) -> str:
+    """Multi-line record text: paragraphs kept, every line inert."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", str(text).strip()) if p.strip()]
+    return "\n\n".join(md(p) for p in paragraphs)
+
+
+def front_value(text) -> str:
+    """Text for front matter (title, tags): the theme prints it without escaping."""
+    return html.escape(" ".join(str(text).split()), quote=True)
+
+
+# ------------------------------------------------------------------ paths
+
+def practice_path(pid: str) -> str:
+    return f"practices/{pid}.md"
+
+
+def brand_path(bid: str) -> str:
+    return f"brands/{bid}.md"
+
+
+def unit_path(uid: str) -> str:
+    return f"units/{uid}.md"
+
+
+def category_path(cid: str) -> str:
+    return f"categories/{cid}.md"
+
+
+def rel_link(from_page: str, to_page: str) -> str:
+    """A relative Markdown link MkDocs can check (strict) and rewrite."""
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+# ------------------------------------------------------------------ helpers
+
+def pinyin_key(name: str) -> str:
+    # TODO: use generator.naming (phrase dictionary) once it lands
+    from pypinyin import lazy_pinyin
+    return " ".join(lazy_pinyin(name))
+
+
+def pinyin_initial(name: str) -> str:
+    first = pinyin_key(name)[:1].upper()
+    return first if "A" <= first <= "Z" else "#"
+
+
+def ancestors(units: dict[str, Unit], uid: str) -> list[Unit]:
+    """From the top bureau down to (not including) the unit."""
+    chain, cur = [], units[uid].parent
+    while cur and cur in units and len(chain) < 32:
+        chain.append(units[cur])
+        cur = units[cur].parent
+    return list(reversed(chain))
+
+
+def children_index(units: dict[str, Unit]) -> dict[str | None, list[Unit]]:
+    out: dict[str | None, list[Unit]] = defaultdict(list)
+    for u in units.values():
+        out[u.parent if u.parent in units else None].append(u)
+    for v in out.values():
+        v.sort(key=lambda u: (list(KIND_LABELS).index(u.kind), pinyin_key(u.name)))
+    return out
+
+
+def number_text(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}".rstrip("0").rstrip(".")
+
+
+def outcome_row(o) -> dict:
+    """An outcome as the words and figure a reader sees in the table."""
+    if o.change is not None:
+        verb = "下降" if o.change < 0 else "上升" if o.change > 0 else "持平"
+        figure = f"{'同比' if o.yoy else ''}{verb} {number_text(abs(o.change))}{o.unit}"
+    else:
+        figure = f"{number_text(o.value)}{'余' if o.approximate else ''}{o.unit}"
+    return {"label": md(o.label), "figure": md(figure), "period": md(o.period or "—")}
+
+
+def source_row(s) -> dict:
+    return {"title": md(s.title), "publisher": md(s.publisher), "date": s.date or "",
+            "url": s.url.replace("(", "%28").replace(")", "%29") if s.url else None, "seed": md(s.seed) if s.seed else ""}
+
+
+def newest_first(practices) -> list[Practice]:
+    return sorted(practices, key=lambda p: (p.period.end, p.id), reverse=True)
+
+
+class Linker:
+    """Builds the link dicts templates print: {text, href}, relative to one page."""
+
+    def __init__(self, records: Records, page: str):
+        self.r, self.page = records, page
+
+    def to(self, text: str, target: str) -> dict:
+        return {"text": md(text), "href": rel_link(self.page, target)}
+
+    def unit(self, uid: str) -> dict:
+        return self.to(self.r.units[uid].name, unit_path(uid))
+
+    def brand(self, bid: str) -> dict:
+        return self.to(self.r.brands[bid].name, brand_path(bid))
+
+    def category(self, cid: str) -> dict:
+        return self.to(self.r.categories[cid].name, category_path(cid))
+
+    def practice(self, p: Practice) -> dict:
+        return {**self.to(p.title, practice_path(p.id)),
+                "units": "、".join(md(self.r.units[u].name) for u in p.units),
+                "period": f"{p.period.start} 至 {p.period.end}"}
+
+
+# ------------------------------------------------------------------ planning
+
+class Planner:
+    def __init__(self, records: Records, stats_sections: dict | None = None):
+        self.r = records
+        self.children = children_index(records.units)
+        self.by_unit: dict[str, list[Practice]] = defaultdict(list)
+        self.by_category: dict[str, list[Practice]] = defaultdict(list)
+        self.by_brand: dict[str, list[Practice]] = defaultdict(list)
+        for p in records.practices.values():
+            for u in p.units:
+                self.by_unit[u].append(p)
+            for c in p.categories:
+                self.by_category[c].append(p)
+            if p.brand:
+                self.by_brand[p.brand].append(p)
+        self.brands_by_unit: dict[str, list[Brand]] = defaultdict(list)
+        for b in records.brands.values():
+            self.brands_by_unit[b.unit].append(b)
+        self.stats_sections = stats_sections or {}
+
+    def related(self, p: Practice) -> list[Practice]:
+        """Same brand first, then most categories in common; newest breaks ties."""
+        scores: dict[str, int] = defaultdict(int)
+        for c in p.categories:
+            for other in self.by_category[c]:
+                scores[other.id] += 1
+        if p.brand:
+            for other in self.by_brand[p.brand]:
+                scores[other.id] += 10
+        scores.pop(p.id, None)
+        ranked = sorted(scores, key=lambda pid: (-scores[pid], newest_first([self.r.practices[pid]])[0].period.end,
+                                                 pid))
+        return [self.r.practices[pid] for pid in ranked[:RELATED_MAX]]
+
+    def practice_page(self, p: Practice) -> PageSpec:
+        path = practice_path(p.id)
+        L = Linker(self.r, path)
+        ctx = {
+            "title": md(p.title),
+            "summary": md_block(p.summary),
+            "units": [L.unit(u) for u in p.units],
+            "brand": L.brand(p.brand) if p.brand else None,
+            "period": f"{p.period.start} 至 {p.period.end}",
+            "categories": [L.category(c) for c in p.categories],
+            "tags": [md(t) for t in p.tags],
+            "measures": [{"name": md(m.name), "detail": md_block(m.detail)} for m in p.measures],
+            "outcomes": [outcome_row(o) for o in p.outcomes],
+            "related": [L.practice(o) for o in self.related(p)],
+            "sources": [source_row(s) for s in p.sources],
+        }
+        return PageSpec(path, "practice.md.j2", p.title, ctx, p.where.path if p.where else None,
+                        tags=p.tags)
+
+    def brand_page(self, b: Brand) -> PageSpec:
+        path = brand_path(b.id)
+        L = Linker(self.r, path)
+        ctx = {
+            "title": md(b.name),
+            "summary": md_block(b.summary),
+            "unit": L.unit(b.unit),
+            "components": [{"name": md(c.name), "detail": md_block(c.detail)} for c in b.components],
+            "practices": [L.practice(p) for p in newest_first(self.by_brand[b.id])],
+            "sources": [source_row(s) for s in b.sources],
+        }
+        return PageSpec(path, "brand.md.j2", b.name, ctx, b.where.path if b.where else None)
+
+    def unit_page(self, u: Unit) -> PageSpec:
+        path = unit_path(u.id)
+        L = Linker(self.r, path)
+        region = [u.region.province, u.region.city] + ([u.region.county] if u.region.county else [])
+        ctx = {
+            "title": md(u.name),
+            "kind": KIND_LABELS[u.kind],
+            "region": md(" ".join(region)),
+            "description": md_block(u.description) if u.description else "",
+            "breadcrumb": [L.unit(a.id) for a in ancestors(self.r.units, u.id)],
+            "children": [{**L.unit(c.id), "kind": KIND_LABELS[c.kind]} for c in self.children.get(u.id, [])],
+            "practices": [L.practice(p) for p in newest_first(self.by_unit[u.id])],
+            "brands": [L.brand(b.id) for b in sorted(self.brands_by_unit[u.id], key=lambda b: b.id)],
+            "stats": self.stats_sections.get(u.id),
+            "base": rel_link(path, "index.md").removesuffix("index.md"),
+        }
+        return PageSpec(path, "unit.md.j2", u.name, ctx, u.where.path if u.where else None)
+
+    def category_page(self, cid: str) -> PageSpec:
+        path = category_path(cid)
+        L = Linker(self.r, path)
+        c = self.r.categories[cid]
+        ctx = {"title": md(c.name), "description": md_block(c.description or ""),
+               "practices": [L.practice(p) for p in newest_first(self.by_category[cid])]}
+        return PageSpec(path, "category.md.j2", c.name, ctx, search=False)
+
+    def region_tree(self, L: Linker) -> list[dict]:
+        """Province → city → top bureaus, each with its unit subtree."""
+        def subtree(u: Unit) -> dict:
+            return {**L.unit(u.id), "kind": KIND_LABELS[u.kind],
+                    "practices": len(self.by_unit[u.id]),
+                    "children": [subtree(c) for c in self.children.get(u.id, [])]}
+        provinces: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        for top in self.children.get(None, []):
+            provinces[top.region.province][top.region.city].append(subtree(top))
+        return [{"name": md(prov), "cities": [{"name": md(city), "units": units}
+                                               for city, units in sorted(cities.items(), key=lambda kv: pinyin_key(kv[0]))]}
+                for prov, cities in sorted(provinces.items(), key=lambda kv: pinyin_key(kv[0]))]
+
+    def az_groups(self, L: Linker) -> list[dict]:
+        entries = [(u.name, unit_path(u.id), KIND_LABELS[u.kind]) for u in self.r.units.values()]
+        entries += [(b.name, brand_path(b.id), "警务品牌") for b in self.r.brands.values()]
+        groups: dict[str, list] = defaultdict(list)
+        for name, target, kind in sorted(entries, key=lambda e: (pinyin_key(e[0]), e[1])):
+            groups[pinyin_initial(name)].append({**L.to(name, target), "kind": kind})
+        return [{"letter": k, "entries": groups[k]} for k in sorted(groups)]
+
+    def index_pages(self) -> list[PageSpec]:
+        r = self.r
+        pages = []
+        L = Linker(r, "index.md")
+        newest = newest_first(r.practices.values())[:NEWEST_ON_HOME]
+        months = {(s.unit, s.year, m) for s in r.stats for m in s.months}
+        home = {
+            "site": {"title": md(r.site.title), "description": md_block(r.site.description)},
+            "counts": [{"label": "单位", "value": len(r.units), "href": "regions/index.md"},
+                       {"label": "经验做法", "value": len(r.practices), "href": "practices/index.md"},
+                       {"label": "警务品牌", "value": len(r.brands), "href": "brands/index.md"},
+                       {"label": "月度数据（单位·月）", "value": len(months), "href": "regions/index.md"}],
+            "newest": [L.practice(p) for p in newest],
+            "categories": [{**L.category(c), "count": len(self.by_category[c])}
+                           for c in r.categories if self.by_category[c]],
+            "regions": [{"name": md(f"{u.region.province} {u.region.city}"), **L.unit(u.id)}
+                        for u in self.children.get(None, [])],
+            "brands": [L.brand(b) for b in sorted(r.brands, key=lambda b: pinyin_key(r.brands[b].name))],
+        }
+        pages.append(PageSpec("index.md", "home.md.j2", r.site.title, home))
+        L = Linker(r, "practices/index.md")
+        pages.append(PageSpec("practices/index.md", "practices_index.md.j2", "经验做法", {
+            "categories": [{**L.category(c), "count": len(self.by_category[c]),
+                            "description": md(r.categories[c].description or "")}
+                           for c in r.categories if self.by_category[c]],
+            "practices": [L.practice(p) for p in newest_first(r.practices.values())],
+        }))
+        pages += [self.category_page(c) for c in r.categories if self.by_category[c]]
+        L = Linker(r, "brands/index.md")
+        pages.append(PageSpec("brands/index.md", "brands_index.md.j2", "警务品牌", {
+            "brands": [{**L.brand(b.id), "unit": L.unit(b.unit), "summary": md(b.summary),
+                        "count": len(self.by_brand[b.id])}
+                       for b in sorted(r.brands.values(), key=lambda b: pinyin_key(b.name))]}))
+        L = Linker(r, "regions/index.md")
+        pages.append(PageSpec("regions/index.md", "regions.md.j2", "按地区", {"provinces": self.region_tree(L)}))
+        L = Linker(r, "az.md")
+        pages.append(PageSpec("az.md", "az.md.j2", "单位和品牌索引（A–Z）", {"groups": self.az_groups(L)}))
+        pages.append(PageSpec("tags.md", "tags.md.j2", "标签", {}))
+        for page in pages[1:]:  # listings repeat titles found on the record pages
+            page.search = False
+        return pages
+
+    def all_pages(self) -> list[PageSpec]:
+        pages = self.index_pages()
+        pages += [self.practice_page(p) for p in sorted(self.r.practices.values(), key=lambda p: p.id)]
+        pages += [self.brand_page(b) for b in sorted(self.r.brands.values(), key=lambda b: b.id)]
+        pages += [self.unit_page(u) for u in sorted(self.r.units.values(), key=lambda u: u.id)]
+        return pages
+
+
+def plan_pages(records: Records, stats_sections: dict | None = None) -> list[PageSpec]:
+    return Planner(records, stats_sections).all_pages()
+
+
+# ------------------------------------------------------------------ rendering
+
+def make_env(root: Path, override_dir: str | None = None) -> jinja2.Environment:
+    """Templates from `templates/`, with a site's own folder in front of it."""
+    dirs = ([str(root / override_dir)] if override_dir else []) + [str(root / TEMPLATES_DIR)]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(dirs),
+        autoescape=False,  # Markdown output: record text is escaped by `md` in Python
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = md
+    return env
+
+
+def front_matter(spec: PageSpec) -> str:
+    meta: dict = {"title": front_value(spec.title)}
+    if spec.tags:
+        meta["tags"] = [front_value(t) for t in spec.tags]
+    if not spec.search:
+        meta["search"] = {"exclude": True}
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+class TemplateProblem(Exception):
+    """A template (ours or a site's override) that cannot render: said in Chinese."""
+
+
+def render_page(env: jinja2.Environment, spec: PageSpec) -> str:
+    try:
+        body = env.get_template(spec.template).render(**spec.context)
+    except jinja2.TemplateSyntaxError as e:
+        raise TemplateProblem(f"{e.filename or e.name}:{e.lineno}: 模板语法错误：{e.message}") from None
+    except jinja2.TemplateError as e:
+        raise TemplateProblem(f"生成页面 {spec.path} 时模板 {spec.template} 出错：{e}") from None
+    return front_matter(spec) + re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"

@@ -1,0 +1,123 @@
+"""The MkDocs plugin: thin event handlers that call the stages.
+
+on_config  load → validate → compute → plan pages and charts (fails the build
+           with every problem when a record is wrong)
+on_files   render the planned pages and add them, the charts and the CSVs
+on_page_context  point "edit this page" at the YAML record behind a page
+on_serve   rebuild when records/, templates/ or site_config/ change
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File
+
+from . import messages as M
+from .pages import TemplateProblem, make_env, plan_pages, render_page
+from .problems import format_problems
+from .validate import load_records
+
+log = logging.getLogger("mkdocs.plugins.jingyan")
+OFFLINE_SHIM = "assets/javascripts/iframe-worker/shim.js"
+WATCHED = ("records", "templates", "site_config")
+
+
+class JingyanConfig(Config):
+    records = c.Type(str, default="")  # another records tree; "" = the repository's own
+    region = c.Type(str, default="")  # build only this region's units (a unit id)
+    cache_dir = c.Type(str, default=".cache/jingyan")
+
+
+def check_jieba() -> None:
+    """Without jieba, Material indexes Chinese unsegmented and search finds
+    almost nothing, silently. Refuse to build instead."""
+    try:
+        import jieba  # noqa: F401
+        from material.plugins.search import plugin as search_plugin
+    except Exception as e:  # ImportError, or a broken install
+        raise PluginError(M.JIEBA_MISSING.format(err=e)) from None
+    if getattr(search_plugin, "jieba", None) is None:
+        raise PluginError(M.JIEBA_MISSING.format(err="material 的搜索插件未能导入 jieba"))
+
+
+def progress(stage: str, **figures) -> None:
+    """One line per stage; `jingyan build` turns these into its progress display."""
+    log.info("jingyan: %s %s", stage, " ".join(f"{k}={v}" for k, v in figures.items()))
+
+
+class JingyanPlugin(BasePlugin[JingyanConfig]):
+    supports_multiple_instances = False
+
+    def on_config(self, config):
+        self.root = Path(config.config_file_path).parent
+        check_jieba()
+        offline = config.plugins.get("material/offline")
+        if offline and offline.config.enabled:
+            # file:// cannot fetch: no instant navigation; the search worker
+            # runs through the vendored iframe-worker shim instead of unpkg.
+            config.theme["features"] = [f for f in config.theme["features"] if f != "navigation.instant"]
+            config.extra["polyfills"] = [OFFLINE_SHIM]
+
+        t = time.perf_counter()
+        records_dir = self.config.records or os.environ.get("JINGYAN_RECORDS") or None
+        records, problems = load_records(self.root, Path(records_dir) if records_dir else None)
+        if problems:
+            raise PluginError(M.BUILD_FAILED.format(n=len(problems)) + "\n" + format_problems(problems))
+        self.records = records
+        progress("load+validate", units=len(records.units), practices=len(records.practices),
+                 brands=len(records.brands), stats_files=len(records.stats),
+                 seconds=f"{time.perf_counter() - t:.2f}")
+
+        t = time.perf_counter()
+        self.pages = plan_pages(records)
+        self.sources = {p.path: p.source for p in self.pages if p.source}
+        progress("compute", pages=len(self.pages), seconds=f"{time.perf_counter() - t:.2f}")
+        config.nav = self.navigation(config)
+        return config
+
+    def navigation(self, config) -> list:
+        """Index pages only: record pages are reached from them, so each page's
+        sidebar stays small however many records there are."""
+        r = self.records
+        categories = [f"categories/{cid}.md" for cid in r.categories
+                      if any(cid in p.categories for p in r.practices.values())]
+        nav = [{"首页": "index.md"},
+               {"经验做法": ["practices/index.md", *categories, "tags.md"]},
+               {"警务品牌": ["brands/index.md"]},
+               {"单位": ["regions/index.md", "az.md"]}]
+        guide = sorted(Path(config.docs_dir).glob("guide/*.md"))
+        if guide:
+            ordered = sorted(guide, key=lambda p: (p.name != "index.md", p.name))
+            nav.append({"贡献指南": [p.relative_to(config.docs_dir).as_posix() for p in ordered]})
+        return nav
+
+    def on_files(self, files, config):
+        t = time.perf_counter()
+        env = make_env(self.root, self.records.site.templates_dir)
+        try:
+            for spec in self.pages:
+                files.append(File.generated(config, spec.path, content=render_page(env, spec)))
+        except TemplateProblem as e:
+            raise PluginError(str(e)) from None
+        progress("render", pages=len(self.pages), seconds=f"{time.perf_counter() - t:.2f}")
+        return files
+
+    def on_page_context(self, context, page, config, nav):
+        source = self.sources.get(page.file.src_uri)
+        if source and config.repo_url:
+            base = config.repo_url.rstrip("/") + "/" + (config.edit_uri or "").strip("/")
+            page.edit_url = base.rstrip("/") + "/" + source
+        return context
+
+    def on_serve(self, server, config, builder):
+        for name in WATCHED:
+            if (self.root / name).is_dir():
+                server.watch(str(self.root / name))
+        return server
