@@ -44,6 +44,7 @@ YAML_KEY_NOT_TEXT = "字段名必须是一个词，这里却是{got}。请检查
 YAML_INDENT = "缩进不一致：同一层的字段必须左对齐。请检查这一行和上一行的空格数。"
 YAML_QUOTE = "引号没有配对。请检查这一行的引号是否成对出现。"
 YAML_DUP_KEY = "字段“{key}”写了两次（上一次在第 {line} 行）。请删掉其中一个。"
+MONTH_EMPTY = "月份 {month} 下面没有任何数据。请写上“指标编号: 数值”，没有数据就删掉这个月份。"
 MONTH_DUPLICATE = "月份 {month} 写了两次（上一次在第 {line} 行）。请合并成一个。"
 
 
@@ -106,7 +107,7 @@ STATS_DUPLICATE = "{unit} 的 {year} 年统计已在 {other} 中。每个单位�
 PARENT_KIND = "{kind_name}的上级单位应是{expected}，而“{parent}”是{actual}。请改正 parent 或 kind。"
 PARENT_CYCLE = "上级单位形成了循环：{chain}。请检查 parent 字段。"
 POST_NEEDS_PARENT = "{kind_name}必须填写上级单位（parent）。"
-WAIVER_FIELD = "豁免中的字段“{field}”在这条记录里不存在。可以写：{names}。"
+WAIVER_FIELD = "豁免中的字段“{field}”在这条记录里不存在。{hint}可以写：{names}。"
 
 KIND_NAMES = {"bureau": "公安局/分局", "station": "派出所", "post": "警务室"}
 RECORD_NAMES = {"unit": "单位", "practice": "经验做法", "brand": "品牌", "category": "分类",
@@ -133,4 +134,6 @@ def got_name(node) -> str:
     if isinstance(node, yaml.SequenceNode):
         return "一个列表"
     text = str(node.value)
+    if not text and node.style is None:
+        return "空白"
     return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"

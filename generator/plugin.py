@@ -39,8 +39,9 @@ def check_jieba() -> None:
     """Without jieba, Material indexes Chinese unsegmented and search finds
     almost nothing, silently. Refuse to build instead."""
     try:
-        import jieba  # noqa: F401
+        import jieba
         from material.plugins.search import plugin as search_plugin
+        jieba.setLogLevel(logging.WARNING)  # its dictionary banner is noise in build logs
     except Exception as e:  # ImportError, or a broken install
         raise PluginError(M.JIEBA_MISSING.format(err=e)) from None
     if getattr(search_plugin, "jieba", None) is None:

@@ -18,7 +18,7 @@ import yaml
 
 from . import messages as M
 from . import model
-from .load import Document, load_tree, walk_nodes
+from .load import RECORD_DIRS, Document, load_tree, walk_nodes
 from .model import (DATE_RE, ID_MAX, ID_RE, METRIC_ID_RE, MONTH_RE, URL_RE, Records,
                     Where)
 from .privacy import find_personal_data, normalise_allow
@@ -27,10 +27,15 @@ from .problems import Problem
 STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (f"tag:yaml.org,2002:{t}" for t in
                                           ("str", "int", "float", "bool", "null", "timestamp"))
 _LEADING_ZERO = re.compile(r"[-+]?0\d+")
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 
 def _pos(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.style is None and node.tag == NULL
 
 
 def _nearest(word: str, options) -> str:
@@ -57,6 +62,7 @@ class Converter:
     def __init__(self, path: str):
         self.path = path
         self.problems: list[Problem] = []
+        self.broken: set[tuple[type, str]] = set()  # (record type, id) that failed to convert
 
     def problem(self, node_or_pos, message: str) -> None:
         line, col = _pos(node_or_pos) if isinstance(node_or_pos, yaml.Node) else node_or_pos
@@ -65,15 +71,23 @@ class Converter:
     # -- scalars ----------------------------------------------------------
     def scalar(self, node: yaml.Node, tp, meta: dict):
         if not isinstance(node, yaml.ScalarNode):
-            self.problem(node, M.EXPECT_TEXT.format(got=M.got_name(node)) if tp is str else
-                         M.EXPECT_NUMBER.format(value=M.got_name(node).strip("“”")))
+            got = M.got_name(node)
+            self.problem(node, M.EXPECT_TEXT.format(got=got) if tp is str else
+                         M.EXPECT_BOOL_GOT.format(got=got) if tp is bool else
+                         M.EXPECT_NUMBER_GOT.format(got=got))
             return None
         text, plain = node.value, node.style is None
+        if plain and node.tag == NULL and tp is not str:
+            self.problem(node, M.EMPTY_NUMBER if tp in (int, float) else M.EXPECT_BOOL.format(value=text))
+            return None
         if tp is bool:
-            if node.tag == BOOL and text in ("true", "false"):
-                return text == "true"
-            self.problem(node, M.TRAP_BOOL_WORD.format(value=text) if node.tag == BOOL
-                         else M.EXPECT_BOOL.format(value=text))
+            if node.tag == BOOL and text.lower() in ("true", "false"):
+                return text.lower() == "true"
+            if not plain and text.strip().lower() in ("true", "false"):
+                self.problem(node, M.QUOTED_BOOL.format(value=text, plain=text.strip().lower()))
+            else:
+                self.problem(node, M.TRAP_BOOL_WORD.format(value=text) if node.tag == BOOL
+                             else M.EXPECT_BOOL.format(value=text))
             return None
         if tp in (int, float):
             if plain and _LEADING_ZERO.fullmatch(text):
@@ -84,8 +98,16 @@ class Converter:
                     return tp(int(text.replace("_", ""), 0))
                 except ValueError:
                     pass
-            if tp is float and node.tag == FLOAT and text.lower().lstrip("+-") not in (".inf", ".nan"):
-                return float(text.replace("_", ""))
+            if tp is float and node.tag == FLOAT:
+                try:  # YAML 1.1 floats include "._" and "1:30.5", which Python refuses
+                    number = float(text.replace("_", ""))
+                except ValueError:
+                    number = None
+                if number is not None and number == number and abs(number) != float("inf"):
+                    return number
+            if not plain and _NUMBER.fullmatch(text.strip()) and (tp is float or "." not in text):
+                self.problem(node, M.QUOTED_NUMBER.format(value=text.strip()))
+                return None
             self.problem(node, (M.EXPECT_INT if tp is int else M.EXPECT_NUMBER).format(value=text))
             return None
         # text
@@ -104,7 +126,7 @@ class Converter:
                 self.problem(node, M.TRAP_SEXAGESIMAL.format(value=text, number=number))
                 return None
             elif node.tag == NULL:
-                self.problem(node, M.TRAP_NULL.format(value=text))
+                self.problem(node, M.EMPTY_ITEM if not text else M.TRAP_NULL.format(value=text))
                 return None
             elif node.tag in (INT, FLOAT):
                 self.problem(node, M.TRAP_NUMBER.format(value=text))
@@ -146,7 +168,7 @@ class Converter:
         origin = typing.get_origin(tp)
         args = typing.get_args(tp)
         if origin is typing.Union:  # Optional[X]
-            if isinstance(node, yaml.ScalarNode) and node.tag == NULL:
+            if _is_null(node):
                 return None
             tp = next(a for a in args if a is not type(None))
             origin, args = typing.get_origin(tp), typing.get_args(tp)
@@ -154,7 +176,10 @@ class Converter:
             return self.record(node, tp)
         if origin is list:
             if not isinstance(node, yaml.SequenceNode):
-                self.problem(node, M.EXPECT_LIST.format(got=M.got_name(node)))
+                if isinstance(node, yaml.ScalarNode) and node.value.strip() and args[0] is str:
+                    self.problem(node, M.EXPECT_LIST_ONE.format(value=node.value))
+                else:
+                    self.problem(node, M.EXPECT_LIST.format(got=M.got_name(node)))
                 return []
             if len(node.value) < meta.get("min_items", 0):
                 self.problem(node, M.TOO_FEW_ITEMS.format(key=key, n=meta["min_items"]))
@@ -170,9 +195,14 @@ class Converter:
         return self.scalar(node, tp, meta)
 
     def mapping_items(self, node: yaml.MappingNode):
+        """(key node, key text, value node) of a mapping; reports duplicate and
+        non-text keys (`[a, b]: c`) and leaves them out."""
         seen: dict[str, int] = {}
         for k, v in node.value:
-            name = str(k.value)
+            if not isinstance(k, yaml.ScalarNode):
+                self.problem(k, M.YAML_KEY_NOT_TEXT.format(got=M.got_name(k)))
+                continue
+            name = k.value
             if name in seen:
                 self.problem(k, M.YAML_DUP_KEY.format(key=name, line=seen[name]))
                 continue
@@ -194,17 +224,24 @@ class Converter:
                 self.problem(k, M.UNKNOWN_FIELD.format(key=name, hint=hint))
                 continue
             where.keys[name] = _pos(k)
+            if _is_null(v):  # `key:` with nothing, `~` or `null`
+                if is_required(fl):
+                    doc = fl.metadata["doc"]
+                    self.problem(*((v, M.TRAP_NULL_REQUIRED.format(value=v.value, key=name, doc=doc))
+                                   if v.value and hints[name] is str
+                                   else (k, M.EMPTY_VALUE.format(key=name, doc=doc))))
+                    values[name] = None
+                continue  # an optional field left empty keeps its default
             meta = dict(fl.metadata, name=name)
             values[name] = self.value(v, hints[name], meta, where, name)
-            if values[name] is None and is_required(fl) and isinstance(v, yaml.ScalarNode) \
-                    and v.tag == NULL:
-                self.problem(k, M.EMPTY_VALUE.format(key=name, doc=fl.metadata["doc"]))
         for name, fl in flds.items():
             if name not in where.keys and is_required(fl):
                 self.problem(node, M.MISSING_FIELD.format(key=name, doc=fl.metadata["doc"]))
         # Go on with what is usable, so cross-record checks still run on the
         # rest of the file: one run reports every problem, not just the first.
         if any(is_required(fl) and values.get(n) is None for n, fl in flds.items()):
+            if "id" in flds and isinstance(values.get("id"), str):
+                self.broken.add((cls, values["id"]))  # exists, though unusable
             return None
         return cls(**{k: v for k, v in values.items() if v is not None}, where=where)
 
@@ -218,11 +255,18 @@ class Converter:
             if k.style is None and _LEADING_ZERO.fullmatch(name):
                 self.problem(k, M.MONTH_LEADING_ZERO.format(value=name, fixed=int(name, 10)))
                 continue
-            if not (k.tag == INT and name.isdigit() and 1 <= int(name) <= 12):
+            # a quoted "3" is unambiguous; 3.0, 0x3 or 十二 are not months
+            if not (k.tag in (INT, STR) and name.isascii() and name.isdigit() and 1 <= int(name) <= 12):
                 self.problem(k, M.MONTH_RANGE.format(value=name))
                 continue
             month = int(name)
+            if f"months.{month}" in where.keys:
+                self.problem(k, M.MONTH_DUPLICATE.format(month=month, line=where.keys[f"months.{month}"][0]))
+                continue
             where.keys[f"months.{month}"] = _pos(k)
+            if _is_null(v):
+                self.problem(k, M.MONTH_EMPTY.format(month=month))
+                continue
             if not isinstance(v, yaml.MappingNode):
                 self.problem(v, M.EXPECT_MAPPING.format(got=M.got_name(v)))
                 continue
@@ -244,7 +288,7 @@ CONFIG_TYPES = {"site": model.SiteConfig, "metrics": model.MetricsConfig,
 
 
 def _ref_problem(where: Where, key: str, what: str, value: str, known) -> Problem:
-    hint = _nearest(value, known) or M.NO_SUCH_HINT.format(folder=M.RECORD_FOLDERS[what])
+    hint = _nearest(value, sorted(known)) or M.NO_SUCH_HINT.format(folder=M.RECORD_FOLDERS[what])
     return Problem(*where.at(key), M.UNKNOWN_REF.format(what=M.RECORD_NAMES[what], value=value, hint=hint))
 
 
@@ -270,6 +314,16 @@ class Checker:
             out[r.id] = r
         return out
 
+    def unique_items(self, items: list) -> dict:
+        """Index the items of a configuration list (metrics, categories) by id."""
+        out: dict = {}
+        for it in items:
+            if it.id in out:
+                self.add(it.where, "id", M.DUPLICATE_CONFIG_ID.format(id=it.id, line=out[it.id].where.at("id")[1]))
+                continue
+            out[it.id] = it
+        return out
+
     def ref(self, where, key, what, value, known):
         if value is not None and value not in known:
             self.problems.append(_ref_problem(where, key, what, value, known))
@@ -293,30 +347,39 @@ class Checker:
                 continue
             parent = units.get(u.parent)
             if parent is None:
-                continue  # reported as an unknown reference
+                continue  # reported as an unknown reference (or its file is broken)
             if parent.kind not in expected[u.kind]:
                 self.add(u.where, "parent", M.PARENT_KIND.format(
                     kind_name=M.KIND_NAMES[u.kind], parent=u.parent, actual=M.KIND_NAMES[parent.kind],
                     expected="或".join(M.KIND_NAMES[k] for k in expected[u.kind])))
+            # a cycle is reported on each unit in it, not on units merely below one
             chain, cur = [u.id], parent
-            while cur is not None and cur.parent:
-                if cur.id in chain:
-                    self.add(u.where, "parent", M.PARENT_CYCLE.format(chain=" → ".join(chain + [cur.id])))
-                    break
+            while cur is not None and cur.id not in chain:
                 chain.append(cur.id)
-                cur = units.get(cur.parent)
+                cur = units.get(cur.parent) if cur.parent else None
+            if cur is not None and cur.id == u.id:
+                self.add(u.where, "parent", M.PARENT_CYCLE.format(chain=" → ".join(chain + [u.id])))
 
-    def stats(self, s: model.MonthlyStats, units: dict, metrics: dict):
+    def stats(self, s: model.MonthlyStats, units, metrics: dict, known_metrics, seen: dict):
+        """`units`, `known_metrics`: ids that exist (broken ones included; None: the
+        metrics file itself is broken, so skip); `seen`: (unit, year) → path."""
         parts = Path(s.where.path).parts
         folder, name = parts[-2], parts[-1]
-        if folder not in units:
+        if folder == s.unit and folder not in units:
             self.add(s.where, "unit", M.STATS_FOLDER_UNKNOWN.format(
-                folder=folder, hint=_nearest(folder, units) or M.NO_SUCH_HINT.format(folder="records/units/")))
-        elif s.unit != folder:
-            self.add(s.where, "unit", M.STATS_FOLDER_UNIT.format(folder=folder, unit=s.unit))
-        self.ref(s.where, "unit", "unit", s.unit, units)
+                folder=folder, hint=_nearest(folder, sorted(units)) or M.NO_SUCH_HINT.format(folder="records/units/")))
+        else:
+            self.ref(s.where, "unit", "unit", s.unit, units)
+            if folder != s.unit and s.unit in units:
+                self.add(s.where, "unit", M.STATS_FOLDER_UNIT.format(folder=folder, unit=s.unit))
+            elif folder != s.unit and folder not in units:
+                self.add(s.where, "unit", M.STATS_FOLDER_UNKNOWN.format(
+                    folder=folder, hint=M.NO_SUCH_HINT.format(folder="records/units/")))
         if Path(name).stem != str(s.year):
             self.add(s.where, "year", M.STATS_FILENAME_YEAR.format(name=name, year=s.year))
+        if (s.unit, s.year) in seen:
+            self.add(s.where, "year", M.STATS_DUPLICATE.format(unit=s.unit, year=s.year, other=seen[s.unit, s.year]))
+        seen.setdefault((s.unit, s.year), s.where.path)
         if s.year > self.today.year:
             self.add(s.where, "year", M.FUTURE_YEAR.format(year=s.year, today=self.today.isoformat()))
         for month, row in s.months.items():
@@ -324,12 +387,12 @@ class Checker:
                 self.add(s.where, f"months.{month}", M.FUTURE_MONTH.format(
                     value=f"{s.year}-{month:02d}", today=self.today.isoformat()))
             for metric, value in row.items():
-                if metric not in metrics:
-                    hint = _nearest(metric, metrics)
+                if known_metrics is not None and metric not in known_metrics:
+                    hint = _nearest(metric, sorted(known_metrics))
                     self.add(s.where, f"months.{month}.{metric}", M.UNKNOWN_METRIC.format(value=metric, hint=hint))
                 elif value < 0:
                     self.add(s.where, f"value.{month}.{metric}", M.NEGATIVE_COUNT.format(
-                        metric=metrics[metric].name, value=value))
+                        metric=metrics[metric].name if metric in metrics else metric, value=f"{value:g}"))
 
 
 def _privacy(doc: Document, allow: frozenset[str]) -> list[Problem]:
@@ -341,44 +404,81 @@ def _privacy(doc: Document, allow: frozenset[str]) -> list[Problem]:
         if k.value == "privacy_waivers" and isinstance(v, yaml.SequenceNode):
             for item in v.value:
                 if isinstance(item, yaml.MappingNode):
-                    waived |= {iv.value for ik, iv in item.value if ik.value == "field"}
-    lines = doc.text.splitlines()
+                    waived |= {iv.value for ik, iv in item.value
+                               if ik.value == "field" and isinstance(iv, yaml.ScalarNode)}
     out = []
     for k, v in doc.node.value:
-        if k.value in waived or k.value == "privacy_waivers":
+        if isinstance(k, yaml.ScalarNode) and (k.value in waived or k.value == "privacy_waivers"):
             continue
         for node in walk_nodes(v):
             if not isinstance(node, yaml.ScalarNode):
                 continue
             for fnd in find_personal_data(node.value, allow):
-                line, col = _locate(node, fnd.start, node.value[fnd.start:fnd.end], lines)
+                line, col = _locate(node, fnd.start, fnd.end, doc.text)
                 out.append(Problem(doc.path, line, col, M.PRIVACY_FOUND.format(
                     kind=M.PRIVACY_KINDS[fnd.kind], masked=fnd.masked)))
     return out
 
 
-def _locate(node: yaml.ScalarNode, offset: int, found: str, lines: list[str]) -> tuple[int, int]:
-    """Line and column of text found inside a scalar (block scalars included)."""
-    line = node.start_mark.line + node.value.count("\n", 0, offset) + (1 if node.style in "|>" else 0)
-    src = lines[line] if line < len(lines) else ""
-    col = src.find(found)
-    if col < 0:  # folded or escaped: point at the value itself
-        return node.start_mark.line + 1, node.start_mark.column + 1
-    return line + 1, col + 1
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
-def validate(docs: list[Document], today: date | None = None) -> tuple[Records | None, list[Problem]]:
-    """Check every document; build `Records` only when nothing is wrong."""
+def _locate(node: yaml.ScalarNode, start: int, end: int, text: str) -> tuple[int, int]:
+    """Line and column, in the file, of `node.value[start:end]` (plain, quoted
+    and block scalars alike; falls back to the scalar's own start when the text
+    is spelled differently in the file, e.g. folded across lines or escaped)."""
+    found = node.value[start:end]
+    source = text[node.start_mark.index:node.end_mark.index]
+    nth, pos = node.value.count(found, 0, start), -1
+    for _ in range(nth + 1):
+        pos = source.find(found, pos + 1)
+        if pos < 0:
+            return node.start_mark.line + 1, node.start_mark.column + 1
+    before = source[:pos]
+    breaks = list(_BREAK.finditer(before))
+    if not breaks:
+        return node.start_mark.line + 1, node.start_mark.column + 1 + pos
+    return node.start_mark.line + 1 + len(breaks), pos - breaks[-1].end() + 1
+
+
+def _record_id_of(path: str) -> tuple[str, str] | None:
+    """(kind, id) a record file stands for, judged by its path alone."""
+    for kind, sub in RECORD_DIRS.items():
+        if path.startswith(sub + "/") and kind != "stats":
+            return kind, Path(path).stem
+    return None
+
+
+def validate(docs: list[Document], today: date | None = None,
+             unreadable: list[str] | tuple = ()) -> tuple[Records | None, list[Problem]]:
+    """Check every document; build `Records` only when nothing is wrong.
+
+    `unreadable`: paths of record files the loader could not read or parse. Their
+    ids (the file names) still count as existing, so that one broken file does not
+    make every record that refers to it report an unknown reference too.
+    """
     today = today or date.today()
     problems: list[Problem] = []
     converted: dict[str, list] = {k: [] for k in ("unit", "practice", "brand", "stats")}
     config: dict[str, object] = {}
+    broken: dict[str, set[str]] = {k: set() for k in ("unit", "practice", "brand", "metric", "category")}
+    for path in unreadable:
+        found = _record_id_of(path)
+        if found:
+            broken[found[0]].add(found[1])
+    kind_of = {model.Unit: "unit", model.Practice: "practice", model.Brand: "brand",
+               model.Metric: "metric", model.Category: "category"}
     for doc in docs:
         conv = Converter(doc.path)
         cls = CONFIG_TYPES.get(doc.kind) or model.RECORD_KINDS[doc.kind]
         obj = conv.record(doc.node, cls)
         problems += conv.problems
+        for c, i in conv.broken:
+            if c in kind_of:
+                broken[kind_of[c]].add(i)
         if obj is None:
+            if doc.kind in broken:
+                broken[doc.kind].add(Path(doc.path).stem)
             continue
         if doc.kind in CONFIG_TYPES:
             config[doc.kind] = obj
@@ -391,40 +491,47 @@ def validate(docs: list[Document], today: date | None = None) -> tuple[Records |
             problems += _privacy(doc, allow)
 
     ck = Checker(today)
-    metrics = {}
-    for m in getattr(config.get("metrics"), "metrics", []):
+    metrics = ck.unique_items(getattr(config.get("metrics"), "metrics", []))
+    for m in metrics.values():
         if not METRIC_ID_RE.match(m.id):
             ck.add(m.where, "id", M.BAD_METRIC_ID.format(value=m.id))
-        metrics[m.id] = m
-    categories = {c.id: c for c in getattr(config.get("categories"), "categories", [])}
+    categories = ck.unique_items(getattr(config.get("categories"), "categories", []))
     units = ck.unique("unit", converted["unit"])
     practices = ck.unique("practice", converted["practice"])
     brands = ck.unique("brand", converted["brand"])
+    # what a reference may name: the usable records and those whose file is broken
+    # (already reported); with a broken configuration file, nothing is checked against it
+    known_units, known_brands = set(units) | broken["unit"], set(brands) | broken["brand"]
+    known_metrics = set(metrics) | broken["metric"] if "metrics" in config else None
+    known_categories = set(categories) | broken["category"] if "categories" in config else None
 
     for u in units.values():
-        ck.ref(u.where, "parent", "unit", u.parent, units)
+        ck.ref(u.where, "parent", "unit", u.parent, known_units)
     ck.hierarchy(units)
     for p in practices.values():
-        ck.refs(p.where, "units", "unit", p.units, units)
-        ck.refs(p.where, "categories", "category", p.categories, categories)
-        ck.ref(p.where, "brand", "brand", p.brand, brands)
+        ck.refs(p.where, "units", "unit", p.units, known_units)
+        if known_categories is not None:
+            ck.refs(p.where, "categories", "category", p.categories, known_categories)
+        ck.ref(p.where, "brand", "brand", p.brand, known_brands)
         if p.period.start > p.period.end:
             ck.add(p.period.where, "start", M.PERIOD_ORDER.format(start=p.period.start, end=p.period.end))
         ck.month_not_future(p.period.where, "end", p.period.end)
         for o in p.outcomes:
-            if (o.value is None) == (o.change is None):
-                ck.add(o.where, None, M.OUTCOME_ONE_OF)
+            if o.value is None and o.change is None:
+                ck.add(o.where, None, M.OUTCOME_NEITHER)
+            elif o.value is not None and o.change is not None:
+                ck.add(o.where, "change", M.OUTCOME_BOTH)
     for b in brands.values():
-        ck.ref(b.where, "unit", "unit", b.unit, units)
+        ck.ref(b.where, "unit", "unit", b.unit, known_units)
     for r in [*units.values(), *practices.values(), *brands.values()]:
-        names = [fl.name for fl in record_fields(type(r))]
+        names = [fl.name for fl in record_fields(type(r)) if fl.name != "privacy_waivers"]
         for w in r.privacy_waivers:
             if w.field not in names:
-                ck.add(w.where, "field", M.WAIVER_FIELD.format(field=w.field, names="、".join(names)))
-    seen_stats: set[tuple[str, int]] = set()
+                hint = _nearest(w.field, names)
+                ck.add(w.where, "field", M.WAIVER_FIELD.format(field=w.field, hint=hint, names="、".join(names)))
+    seen_stats: dict[tuple[str, int], str] = {}
     for s in converted["stats"]:
-        ck.stats(s, units, metrics)
-        seen_stats.add((s.unit, s.year))
+        ck.stats(s, known_units, metrics, known_metrics, seen_stats)
     problems += ck.problems
     if problems or not all(k in config for k in CONFIG_TYPES):
         return None, sorted(set(problems))
@@ -441,6 +548,6 @@ def load_records(root: Path, records: Path | None = None,
                  today: date | None = None) -> tuple[Records | None, list[Problem]]:
     """load → validate: the one way in for the generator, the CLI and the plugin."""
     docs, problems = load_tree(Path(root), records)
-    result, more = validate(docs, today)
+    result, more = validate(docs, today, unreadable=[p.path for p in problems])
     problems = sorted(set(problems + more))
     return (None if problems else result), problems

@@ -1,8 +1,131 @@
-"""placeholder until implemented"""
+"""`jingyan build`: the whole site into site/ (or site-offline/ and its zip).
+
+Builds into a temporary folder next to the target and swaps it in only when
+everything succeeded, so a failed build never leaves a half-written site. A
+lock file serialises builds started at once in the same checkout.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+STAGES = {"load+validate": "读取并检查记录", "compute": "计算统计、规划页面",
+          "render": "生成 Markdown 页面", "charts": "绘制图表"}
+LABELS = {"units": "单位", "practices": "做法", "brands": "品牌", "stats_files": "统计文件",
+          "pages": "页面", "drawn": "新绘制", "cached": "沿用缓存", "seconds": "秒"}
+
+
 def add_arguments(p):
-    pass
+    p.add_argument("--records", help="另一套记录所在的文件夹（默认仓库本身）")
+    p.add_argument("--offline", action="store_true",
+                   help="生成可拷贝、可直接双击打开（file://）的离线版，并打成 zip")
+    p.add_argument("--out", help="输出文件夹（默认 site，离线版默认 site-offline）")
+    p.add_argument("--region", help="只生成某个单位及其下属单位（单位编号），用于按省拆分")
 
 
-def run(args):
-    print("尚未实现")
-    return 2
+class ProgressHandler(logging.Handler):
+    """Stage lines from the plugin, warnings and errors from MkDocs."""
+
+    def __init__(self, stream):
+        super().__init__(logging.INFO)
+        self.stream, self.tty = stream, stream.isatty()
+
+    def emit(self, record):
+        msg = record.getMessage()
+        if msg.startswith("jingyan: "):
+            stage, _, rest = msg[len("jingyan: "):].partition(" ")
+            figures = dict(kv.split("=", 1) for kv in rest.split())
+            secs = figures.pop("seconds", None)
+            text = "，".join(f"{LABELS.get(k, k)} {v}" for k, v in figures.items())
+            name = STAGES.get(stage, stage)
+            if self.tty:
+                name = f"\033[1m{name}\033[0m"
+            print(f"▸ {name}：{text}" + (f"（{secs} 秒）" if secs else ""), file=self.stream, flush=True)
+        elif record.levelno >= logging.WARNING:
+            print(f"{record.levelname}: {msg}", file=self.stream, flush=True)
+
+
+@contextlib.contextmanager
+def build_lock(path: Path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        try:
+            import fcntl
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        except ImportError:  # Windows
+            import msvcrt
+            msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)
+        yield
+
+
+def swap_in(tmp: Path, out: Path) -> None:
+    """Replace `out` by `tmp`: two renames, never a partly written folder."""
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        os.replace(out, old)
+    os.replace(tmp, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_zip(folder: Path, zip_path: Path) -> None:
+    """A reproducible zip: sorted entries, fixed timestamps (SOURCE_DATE_EPOCH)."""
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800"))
+    stamp = time.gmtime(max(epoch, 315532800))[:6]
+    tmp = zip_path.with_name(zip_path.name + f".tmp-{os.getpid()}")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, path.read_bytes())
+    os.replace(tmp, zip_path)
+
+
+def run(args) -> int:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    root = Path(args.root).resolve()
+    out = (root / (args.out or ("site-offline" if args.offline else "site"))).resolve()
+    # The plugin and mkdocs.yml read these (mkdocs.yml through !ENV).
+    if args.records:
+        os.environ["JINGYAN_RECORDS"] = str(Path(args.records).resolve())
+    if args.region:
+        os.environ["JINGYAN_REGION"] = args.region
+    os.environ["JINGYAN_OFFLINE"] = "true" if args.offline else "false"
+
+    handler = ProgressHandler(sys.stderr)
+    mk_log = logging.getLogger("mkdocs")
+    mk_log.addHandler(handler)
+    mk_log.setLevel(logging.INFO)
+    mk_log.propagate = False
+    started = time.perf_counter()
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    try:
+        with build_lock(root / ".cache" / "jingyan" / "build.lock"):
+            cfg = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp))
+            build(cfg)
+            swap_in(tmp, out)
+            if args.offline:
+                write_zip(out, out.with_name(out.name + ".zip"))
+    except (Abort, MkDocsException) as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        print(str(e).strip() or "生成失败。", file=sys.stderr)
+        print("网站没有更新：上一次生成的网站保持不变。", file=sys.stderr)
+        return 1
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        mk_log.removeHandler(handler)
+    where = f"{out}" + (f" 和 {out.name}.zip" if args.offline else "")
+    print(f"✔ 网站已生成到 {where}（共 {time.perf_counter() - started:.1f} 秒）", file=sys.stderr)
+    return 0

@@ -1,8 +1,34 @@
-"""placeholder until implemented"""
+"""`jingyan render --out DIR`: write the generated Markdown to disk for inspection."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..pages import TemplateProblem, make_env, plan_pages, render_page
+from ..problems import format_problems
+from ..validate import load_records
+
+
 def add_arguments(p):
-    pass
+    p.add_argument("--out", required=True, help="写入生成的 Markdown 的文件夹")
+    p.add_argument("--records", help="另一套记录所在的文件夹（默认仓库本身）")
 
 
-def run(args):
-    print("尚未实现")
-    return 2
+def run(args) -> int:
+    root = Path(args.root)
+    records, problems = load_records(root, args.records and Path(args.records))
+    if problems:
+        print(format_problems(problems))
+        return 1
+    env = make_env(root, records.site.templates_dir)
+    out = Path(args.out)
+    try:
+        pages = [(spec.path, render_page(env, spec)) for spec in plan_pages(records)]
+    except TemplateProblem as e:
+        print(e)
+        return 1
+    for path, text in pages:
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    print(f"已写入 {len(pages)} 个页面到 {out}")
+    return 0
