@@ -4,6 +4,7 @@ on_config  load → validate → compute → plan pages and charts (fails the bu
            with every problem when a record is wrong)
 on_files   render the planned pages and add them, the charts and the CSVs
 on_page_context  point "edit this page" at the YAML record behind a page
+on_post_build    fix Material's Chinese query segmentation in the built worker
 on_serve   rebuild when records/, templates/ or site_config/ change
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from mkdocs.structure.files import File
 from . import messages as M
 from .pages import TemplateProblem, make_env, plan_pages, render_page
 from .problems import format_problems
+from .search import patch_search_worker, teach_jieba
 from .validate import load_records
 
 log = logging.getLogger("mkdocs.plugins.jingyan")
@@ -77,9 +79,10 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
                  seconds=f"{time.perf_counter() - t:.2f}")
 
         t = time.perf_counter()
+        words = teach_jieba(self.root, records)
         self.pages = plan_pages(records)
         self.sources = {p.path: p.source for p in self.pages if p.source}
-        progress("compute", pages=len(self.pages), seconds=f"{time.perf_counter() - t:.2f}")
+        progress("compute", pages=len(self.pages), words=words, seconds=f"{time.perf_counter() - t:.2f}")
         config.nav = self.navigation(config)
         return config
 
@@ -116,6 +119,10 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
             base = config.repo_url.rstrip("/") + "/" + (config.edit_uri or "").strip("/")
             page.edit_url = base.rstrip("/") + "/" + source
         return context
+
+    def on_post_build(self, config):
+        if not patch_search_worker(Path(config.site_dir)):
+            log.warning("jingyan: 未能修补 Material 搜索的中文分词（Material 版本已变化？），长词搜索结果可能不准。")
 
     def on_serve(self, server, config, builder):
         for name in WATCHED:
