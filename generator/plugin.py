@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from pathlib import Path
 
@@ -48,6 +49,12 @@ def check_jieba() -> None:
         raise PluginError(M.JIEBA_MISSING.format(err=e)) from None
     if getattr(search_plugin, "jieba", None) is None:
         raise PluginError(M.JIEBA_MISSING.format(err="material 的搜索插件未能导入 jieba"))
+
+
+def page_order(path: Path) -> int:
+    """`order: N` in a hand-written page's front matter places it in the nav."""
+    m = re.match(r"---\n(?:.*\n)*?order:\s*(\d+)\s*\n(?:.*\n)*?---", path.read_text(encoding="utf-8"))
+    return int(m.group(1)) if m else 999
 
 
 def progress(stage: str, **figures) -> None:
@@ -96,10 +103,9 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
                {"经验做法": ["practices/index.md", *categories, "tags.md"]},
                {"警务品牌": ["brands/index.md"]},
                {"单位": ["regions/index.md", "az.md"]}]
-        guide = sorted(Path(config.docs_dir).glob("guide/*.md"))
+        guide = sorted(Path(config.docs_dir).glob("guide/*.md"), key=lambda p: (page_order(p), p.name))
         if guide:
-            ordered = sorted(guide, key=lambda p: (p.name != "index.md", p.name))
-            nav.append({"贡献指南": [p.relative_to(config.docs_dir).as_posix() for p in ordered]})
+            nav.append({"贡献指南": [p.relative_to(config.docs_dir).as_posix() for p in guide]})
         return nav
 
     def on_files(self, files, config):
