@@ -24,6 +24,7 @@ from mkdocs.structure.files import File
 from . import messages as M
 from .pages import TemplateProblem, make_env, plan_pages, render_page
 from .problems import format_problems
+from .regions import restrict
 from .search import patch_search_worker, teach_jieba
 from .validate import load_records
 
@@ -80,6 +81,11 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         records, problems = load_records(self.root, Path(records_dir) if records_dir else None)
         if problems:
             raise PluginError(M.BUILD_FAILED.format(n=len(problems)) + "\n" + format_problems(problems))
+        region = self.config.region or os.environ.get("JINGYAN_REGION")
+        if region:
+            if region not in records.units:
+                raise PluginError(f"找不到地区（单位编号）“{region}”。请检查 --region 或 JINGYAN_REGION。")
+            records = restrict(records, region)
         self.records = records
         progress("load+validate", units=len(records.units), practices=len(records.practices),
                  brands=len(records.brands), stats_files=len(records.stats),
