@@ -1,0 +1,91 @@
+"""Hostile text in records reaches the reader as text: HTML pages and search index."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE = REPO / "tests" / "fixtures" / "golden"
+
+ATTACKS = {
+    "script": "<script>alert('x1')</script>",
+    "img": "<img src=x onerror=alert('x2')>",
+    "js_link": "[点我](javascript:alert('x3'))",
+    "md_html": "<a href=\"javascript:alert('x4')\">链接</a>",
+    "attr_list": "正文 { onclick=alert('x5') }",
+    "title_break": "</title><script>alert('x6')</script>",
+    "iframe": "<iframe src=\"https://evil.example/\"></iframe>",
+}
+
+DANGER = [
+    re.compile(r"<script[^>]*>[^<]*alert", re.I),
+    re.compile(r"<img[^>]+onerror", re.I),
+    re.compile(r"<a\s[^>]*href=\"?javascript:", re.I),
+    re.compile(r"<[a-z]+[^>]*\son(click|error|mouseover)=", re.I),
+    re.compile(r"<iframe", re.I),
+]
+
+
+def q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hostile")
+    tree = tmp / "tree"
+    shutil.copytree(FIXTURE, tree)
+    unit = tree / "records/units/weitian-post.yml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace(
+        "name: 渭田警务室", f"name: {q('渭田警务室' + ATTACKS['img'])}").replace(
+        "description: 测试用警务室（金标准测试夹具，不是真实单位）。",
+        f"description: {q(ATTACKS['iframe'])}"), encoding="utf-8")
+    p = tree / "records/practices/xiagezhuang-jiedao.yml"
+    text = p.read_text(encoding="utf-8")
+    text = text.replace("title: 夏格庄派出所蹲街头摸排线索", f"title: {q('街头' + ATTACKS['title_break'] + ATTACKS['script'])}")
+    text = text.replace("summary: 测试用记录：民警在街头与村民交谈时得到线索，查破伪劣种子案。",
+                        f"summary: {q(ATTACKS['js_link'] + ATTACKS['md_html'] + ATTACKS['attr_list'])}")
+    text = text.replace("tags: [四头工作法]", f"tags: [四头工作法, {q(ATTACKS['img'])}]")
+    text = text.replace("  - name: 蹲街头", f"  - name: {q(ATTACKS['script'])}")
+    text = text.replace("    label: 受害群众", f"    label: {q(ATTACKS['img'])}")
+    p.write_text(text, encoding="utf-8")
+    site = tmp / "site"
+    assert main(["build", "--root", str(REPO), "--records", str(tree), "--out", str(site)]) == 0
+    return site
+
+
+def test_no_markup_from_records_reaches_html(hostile_site):
+    offenders = []
+    for page in hostile_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for pattern in DANGER:
+            for m in pattern.finditer(html):
+                offenders.append((page.relative_to(hostile_site).as_posix(), m.group(0)[:80]))
+    assert offenders == []
+
+
+def test_hostile_text_is_shown_as_text(hostile_site):
+    html = (hostile_site / "practices/xiagezhuang-jiedao/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(" in html
+    assert "[点我](javascript:alert(" in html  # visible, not a link
+    assert "<title>街头&lt;/title&gt;&lt;script&gt;" in html
+    unit = (hostile_site / "units/weitian-post/index.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(" in unit
+    assert "&lt;iframe" in unit
+
+
+def test_search_index_holds_no_markup_from_records(hostile_site):
+    index = json.loads((hostile_site / "search/search_index.json").read_text(encoding="utf-8"))
+    for doc in index["docs"]:
+        for field in ("title", "text"):
+            value = doc.get(field, "")
+            for pattern in DANGER:
+                assert not pattern.search(value), (doc["location"], field, value[:120])
+        for tag in doc.get("tags", []):
+            assert "<" not in tag, tag
