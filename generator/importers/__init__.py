@@ -148,6 +148,10 @@ def resolve_unit(value: str, units: dict) -> tuple[str | None, str | None]:
              or _bare(u.get("name", "")) in {v + s for s, _ in UNIT_SUFFIXES}]
     if len(bases) == 1:
         return bases[0], None
+    if v.endswith("所") and not v.endswith("派出所") and len(v) > 2:  # 卜庄所 → 卜庄派出所
+        uid, _ = resolve_unit(v[:-1] + "派出所", units)
+        if uid:
+            return uid, None
     options = list(units) + [u.get("name", "") for u in units.values()]
     return None, nearest(v, options)
 
@@ -218,11 +222,17 @@ def todo_problems(path: str, text: str) -> list[Problem]:
 
 def report(path: str, text: str, problems: list[Problem]) -> None:
     """Print what the staff member must still do for a freshly written record."""
-    from .messages import STILL_TODO, VALID_OK
+    from .messages import SAME_LINES, STILL_TODO, VALID_OK
     todo = sorted(set(problems) | set(todo_problems(path, text)))
     if not todo:
         print(VALID_OK)
         return
     print(STILL_TODO)
+    same: dict[str, list[Problem]] = {}
     for p in todo:
-        print(p.format())
+        same.setdefault(p.message, []).append(p)
+    for message, group in sorted(same.items(), key=lambda kv: kv[1][0]):
+        line = group[0].format()
+        if len(group) > 1:  # one placeholder repeated (every measure's detail): say it once
+            line += SAME_LINES.format(lines="、".join(str(p.line) for p in group[1:]))
+        print(line)
