@@ -17,6 +17,7 @@ import jinja2
 import yaml
 
 from .model import Brand, Practice, Records, Unit
+from .naming import syllables
 
 TEMPLATES_DIR = "templates"
 KIND_LABELS = {"bureau": "公安局（分局）", "station": "派出所", "post": "警务室"}
@@ -85,15 +86,24 @@ def rel_link(from_page: str, to_page: str) -> str:
 
 # ------------------------------------------------------------------ helpers
 
-def pinyin_key(name: str) -> str:
-    # TODO: use generator.naming (phrase dictionary) once it lands
-    from pypinyin import lazy_pinyin
-    return " ".join(lazy_pinyin(name))
+class Pinyin:
+    """Sort keys for Chinese names: toneless pinyin, with the staff's place
+    readings (site_config/pinyin_phrases.yml) winning over pypinyin's."""
 
+    def __init__(self, phrases: dict[str, list[str]] | None = None):
+        self.phrases = phrases or {}
+        self._cache: dict[str, str] = {}
 
-def pinyin_initial(name: str) -> str:
-    first = pinyin_key(name)[:1].upper()
-    return first if "A" <= first <= "Z" else "#"
+    def key(self, name: str) -> str:
+        if name not in self._cache:
+            self._cache[name] = " ".join(syllables(name, self.phrases)) or name
+        return self._cache[name]
+
+    def initial(self, name: str) -> str:
+        """The A–Z group; names led by digits go under 0–9."""
+        lead = name.lstrip("“”\"'《》「」 ")[:1]
+        first = self.key(name)[:1].upper()
+        return first if "A" <= first <= "Z" and not lead.isdigit() else "0–9"
 
 
 def ancestors(units: dict[str, Unit], uid: str) -> list[Unit]:
@@ -105,12 +115,12 @@ def ancestors(units: dict[str, Unit], uid: str) -> list[Unit]:
     return list(reversed(chain))
 
 
-def children_index(units: dict[str, Unit]) -> dict[str | None, list[Unit]]:
+def children_index(units: dict[str, Unit], key) -> dict[str | None, list[Unit]]:
     out: dict[str | None, list[Unit]] = defaultdict(list)
     for u in units.values():
         out[u.parent if u.parent in units else None].append(u)
     for v in out.values():
-        v.sort(key=lambda u: (list(KIND_LABELS).index(u.kind), pinyin_key(u.name)))
+        v.sort(key=lambda u: (list(KIND_LABELS).index(u.kind), key(u.name)))
     return out
 
 
@@ -164,9 +174,11 @@ class Linker:
 # ------------------------------------------------------------------ planning
 
 class Planner:
-    def __init__(self, records: Records, stats_sections: dict | None = None):
+    def __init__(self, records: Records, stats_sections: dict | None = None,
+                 phrases: dict[str, list[str]] | None = None):
         self.r = records
-        self.children = children_index(records.units)
+        self.pinyin = Pinyin(phrases)
+        self.children = children_index(records.units, self.pinyin.key)
         self.by_unit: dict[str, list[Practice]] = defaultdict(list)
         self.by_category: dict[str, list[Practice]] = defaultdict(list)
         self.by_brand: dict[str, list[Practice]] = defaultdict(list)
@@ -264,15 +276,15 @@ class Planner:
         for top in self.children.get(None, []):
             provinces[top.region.province][top.region.city].append(subtree(top))
         return [{"name": md(prov), "cities": [{"name": md(city), "units": units}
-                                               for city, units in sorted(cities.items(), key=lambda kv: pinyin_key(kv[0]))]}
-                for prov, cities in sorted(provinces.items(), key=lambda kv: pinyin_key(kv[0]))]
+                                               for city, units in sorted(cities.items(), key=lambda kv: self.pinyin.key(kv[0]))]}
+                for prov, cities in sorted(provinces.items(), key=lambda kv: self.pinyin.key(kv[0]))]
 
     def az_groups(self, L: Linker) -> list[dict]:
         entries = [(u.name, unit_path(u.id), KIND_LABELS[u.kind]) for u in self.r.units.values()]
         entries += [(b.name, brand_path(b.id), "警务品牌") for b in self.r.brands.values()]
         groups: dict[str, list] = defaultdict(list)
-        for name, target, kind in sorted(entries, key=lambda e: (pinyin_key(e[0]), e[1])):
-            groups[pinyin_initial(name)].append({**L.to(name, target), "kind": kind})
+        for name, target, kind in sorted(entries, key=lambda e: (self.pinyin.key(e[0]), e[1])):
+            groups[self.pinyin.initial(name)].append({**L.to(name, target), "kind": kind})
         return [{"letter": k, "entries": groups[k]} for k in sorted(groups)]
 
     def index_pages(self) -> list[PageSpec]:
@@ -292,7 +304,7 @@ class Planner:
                            for c in r.categories if self.by_category[c]],
             "regions": [{"name": md(f"{u.region.province} {u.region.city}"), **L.unit(u.id)}
                         for u in self.children.get(None, [])],
-            "brands": [L.brand(b) for b in sorted(r.brands, key=lambda b: pinyin_key(r.brands[b].name))],
+            "brands": [L.brand(b) for b in sorted(r.brands, key=lambda b: self.pinyin.key(r.brands[b].name))],
         }
         pages.append(PageSpec("index.md", "home.md.j2", r.site.title, home))
         L = Linker(r, "practices/index.md")
@@ -307,7 +319,7 @@ class Planner:
         pages.append(PageSpec("brands/index.md", "brands_index.md.j2", "警务品牌", {
             "brands": [{**L.brand(b.id), "unit": L.unit(b.unit), "summary": md(b.summary),
                         "count": len(self.by_brand[b.id])}
-                       for b in sorted(r.brands.values(), key=lambda b: pinyin_key(b.name))]}))
+                       for b in sorted(r.brands.values(), key=lambda b: self.pinyin.key(b.name))]}))
         L = Linker(r, "regions/index.md")
         pages.append(PageSpec("regions/index.md", "regions.md.j2", "按地区", {"provinces": self.region_tree(L)}))
         L = Linker(r, "az.md")
@@ -325,8 +337,9 @@ class Planner:
         return pages
 
 
-def plan_pages(records: Records, stats_sections: dict | None = None) -> list[PageSpec]:
-    return Planner(records, stats_sections).all_pages()
+def plan_pages(records: Records, stats_sections: dict | None = None,
+               phrases: dict[str, list[str]] | None = None) -> list[PageSpec]:
+    return Planner(records, stats_sections, phrases).all_pages()
 
 
 # ------------------------------------------------------------------ rendering

@@ -22,6 +22,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from . import messages as M
+from .naming import load_phrases
 from .pages import TemplateProblem, make_env, plan_pages, render_page
 from .problems import format_problems
 from .regions import restrict
@@ -93,7 +94,8 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
 
         t = time.perf_counter()
         words = teach_jieba(self.root, records)
-        self.pages = plan_pages(records)
+        phrases, _ = load_phrases(self.root)  # its problems are `jingyan new`'s to report
+        self.pages = plan_pages(records, phrases=phrases)
         self.sources = {p.path: p.source for p in self.pages if p.source}
         progress("compute", pages=len(self.pages), words=words, seconds=f"{time.perf_counter() - t:.2f}")
         config.nav = self.navigation(config)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..naming import load_phrases
 from ..pages import TemplateProblem, make_env, plan_pages, render_page
 from ..problems import format_problems
 from ..validate import load_records
@@ -22,7 +23,8 @@ def run(args) -> int:
     env = make_env(root, records.site.templates_dir)
     out = Path(args.out)
     try:
-        pages = [(spec.path, render_page(env, spec)) for spec in plan_pages(records)]
+        phrases, _ = load_phrases(root)
+        pages = [(spec.path, render_page(env, spec)) for spec in plan_pages(records, phrases=phrases)]
     except TemplateProblem as e:
         print(e)
         return 1
