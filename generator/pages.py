@@ -175,8 +175,9 @@ class Linker:
 
 class Planner:
     def __init__(self, records: Records, stats_sections: dict | None = None,
-                 phrases: dict[str, list[str]] | None = None):
+                 phrases: dict[str, list[str]] | None = None, dashboard: dict | None = None):
         self.r = records
+        self.dashboard = dashboard
         self.pinyin = Pinyin(phrases)
         self.children = children_index(records.units, self.pinyin.key)
         self.by_unit: dict[str, list[Practice]] = defaultdict(list)
@@ -298,7 +299,8 @@ class Planner:
             "counts": [{"label": "单位", "value": len(r.units), "href": "regions/index.md"},
                        {"label": "经验做法", "value": len(r.practices), "href": "practices/index.md"},
                        {"label": "警务品牌", "value": len(r.brands), "href": "brands/index.md"},
-                       {"label": "月度数据（单位·月）", "value": len(months), "href": "regions/index.md"}],
+                       {"label": "月度数据（单位·月）", "value": len(months),
+                        "href": "stats/index.md" if self.dashboard else "regions/index.md"}],
             "newest": [L.practice(p) for p in newest],
             "categories": [{**L.category(c), "count": len(self.by_category[c])}
                            for c in r.categories if self.by_category[c]],
@@ -325,6 +327,9 @@ class Planner:
         L = Linker(r, "az.md")
         pages.append(PageSpec("az.md", "az.md.j2", "单位和品牌索引（A–Z）", {"groups": self.az_groups(L)}))
         pages.append(PageSpec("tags.md", "tags.md.j2", "标签", {}))
+        if self.dashboard:
+            pages.append(PageSpec("stats/index.md", "stats_index.md.j2", "统计",
+                                  {"dashboard": self.dashboard, "base": "../"}))
         for page in pages[1:]:  # listings repeat titles found on the record pages
             page.search = False
         return pages
@@ -338,8 +343,9 @@ class Planner:
 
 
 def plan_pages(records: Records, stats_sections: dict | None = None,
-               phrases: dict[str, list[str]] | None = None) -> list[PageSpec]:
-    return Planner(records, stats_sections, phrases).all_pages()
+               phrases: dict[str, list[str]] | None = None,
+               dashboard: dict | None = None) -> list[PageSpec]:
+    return Planner(records, stats_sections, phrases, dashboard).all_pages()
 
 
 # ------------------------------------------------------------------ rendering

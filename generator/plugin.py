@@ -22,6 +22,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from . import messages as M
+from . import stats
+from .charts import ChartError, ChartSpec, draw_charts
 from .naming import load_phrases
 from .pages import TemplateProblem, make_env, plan_pages, render_page
 from .problems import format_problems
@@ -95,9 +97,14 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         t = time.perf_counter()
         words = teach_jieba(self.root, records)
         phrases, _ = load_phrases(self.root)  # its problems are `jingyan new`'s to report
-        self.pages = plan_pages(records, phrases=phrases)
+        model = stats.build(records)
+        figures, self.csvs = stats.site_files(model)
+        self.charts = [ChartSpec(name, kind, data) for name, kind, data in figures]
+        sections = {u: stats.unit_section(model, u) for u in stats.section_units(model)}
+        dashboard = stats.dashboard(model) if sections else None
+        self.pages = plan_pages(records, sections, phrases, dashboard)
         self.sources = {p.path: p.source for p in self.pages if p.source}
-        progress("compute", pages=len(self.pages), words=words, seconds=f"{time.perf_counter() - t:.2f}")
+        progress("compute", pages=len(self.pages), charts=len(self.charts), words=words, seconds=f"{time.perf_counter() - t:.2f}")
         config.nav = self.navigation(config)
         return config
 
@@ -111,6 +118,8 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
                {"经验做法": ["practices/index.md", *categories, "tags.md"]},
                {"警务品牌": ["brands/index.md"]},
                {"单位": ["regions/index.md", "az.md"]}]
+        if any(p.path == "stats/index.md" for p in self.pages):
+            nav.append({"统计": ["stats/index.md"]})
         guide = sorted(Path(config.docs_dir).glob("guide/*.md"), key=lambda p: (page_order(p), p.name))
         if guide:
             nav.append({"贡献指南": [p.relative_to(config.docs_dir).as_posix() for p in guide]})
@@ -124,7 +133,18 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
                 files.append(File.generated(config, spec.path, content=render_page(env, spec)))
         except TemplateProblem as e:
             raise PluginError(str(e)) from None
+        for name, text in sorted(self.csvs.items()):
+            files.append(File.generated(config, name, content=text))
         progress("render", pages=len(self.pages), seconds=f"{time.perf_counter() - t:.2f}")
+
+        t = time.perf_counter()
+        try:
+            report = draw_charts(self.charts, self.root / self.config.cache_dir / "charts")
+        except ChartError as e:
+            raise PluginError(f"图表无法绘制：{e}") from None
+        for name, path in sorted(report.files.items()):
+            files.append(File.generated(config, name, abs_src_path=str(path)))
+        progress("charts", drawn=report.drawn, cached=report.cached, seconds=f"{time.perf_counter() - t:.2f}")
         return files
 
     def on_page_context(self, context, page, config, nav):

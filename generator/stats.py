@@ -471,6 +471,14 @@ def change_view(c: Change, metric: Metric) -> dict:
     }
 
 
+def arrow_percent(c: Change) -> str:
+    """A change as arrow + size, e.g. ↓25.0%, ↑3.1%, →0.0%; "—" without a percentage."""
+    if c.percent is None:
+        return MISSING
+    direction = "flat" if c.absolute == 0 else "up" if c.absolute > 0 else "down"
+    return ARROWS[direction] + fmt_percent(abs(c.percent)).lstrip("+")
+
+
 def period_text(year: int, through: Optional[int]) -> str:
     if not through:
         return f"{year} 年"
@@ -553,6 +561,16 @@ def _group_block(model: StatsModel, title_name: str, group: Group,
             row += [fmt_value(ytd(s, prev, through), mt), fmt_percent(c.percent)]
     rows.append(row)
 
+    # summary: the latest month with 环比 and 同比, and the 累计 with its 同比
+    summary_header = ["指标", f"{year} 年 {through} 月", "环比", "同比",
+                      row[0], "累计同比"]
+    summary = []
+    for mt in metrics:
+        s = sers[mt.id]
+        summary.append([f"{mt.name}（{mt.unit}）", fmt_value(s.get(year, through), mt),
+                        arrow_percent(mom(s, year, through)), arrow_percent(yoy(s, year, through)),
+                        fmt_value(ytd(s, year, through), mt), arrow_percent(ytd_yoy(s, year, through))])
+
     notes = []
     means = [mt.name for mt in metrics if mt.aggregate == "mean"]
     sums = [mt.name for mt in metrics if mt.aggregate != "mean"]
@@ -591,6 +609,7 @@ def _group_block(model: StatsModel, title_name: str, group: Group,
         "subtitle": f"{year} 年与 {prev} 年逐月对比" if prev else f"{year} 年逐月",
         "year": year, "previous_year": prev, "panels": panels, "sample": sample}))
     return {"title": group.name, "slug": group.slug, "chart": svg, "alt": alt,
+            "summary": {"header": summary_header, "rows": summary},
             "table": {"header": header, "rows": rows}, "csv": csv_path,
             "csv_name": f"{title_name}-{group.name}.csv", "notes": notes,
             "year": year, "previous_year": prev}
@@ -711,9 +730,12 @@ def unit_section(model, unit_id: str) -> Optional[dict]:
 
     Keys: unit {id, name, kind, kind_name}, title, is_sample, sample_note
     (None unless sample), scope_note (None unless rolled up), charts (list of
-    blocks: title, slug, chart, alt, table {header, rows}, csv, csv_name,
-    notes, year, previous_year), ranking (None or: title, chart, alt, period,
-    table, csv, csv_name, note). Paths are relative to the site root.
+    blocks, one a metric group: title, slug, chart, alt, summary {header, rows}
+    (latest month, 环比, 同比, 累计, 累计同比), table {header, rows} (a row a
+    month, then the 累计 row), csv, csv_name, notes, year, previous_year),
+    ranking (None or: title, chart, alt, period, table, csv, csv_name, note).
+    Every value is text ready to print ("—" when missing); paths are
+    relative to the site root.
     """
     built = _build_unit(_model(model), unit_id)
     return built.context if built else None

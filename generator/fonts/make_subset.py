@@ -114,6 +114,7 @@ def main(argv: list[str]) -> int:
         top = cff.topDictIndex[0]
         top.FullName = FAMILY
         top.FamilyName = FAMILY
+    font.recalcTimestamp = False    # keep the source's date: same input → same bytes
     font.save(str(OUT))
     print(f"{OUT.relative_to(REPO)}: {len(unicodes)} characters, {OUT.stat().st_size / 1e6:.2f} MB")
     return 0

@@ -1,0 +1,180 @@
+"""generator/charts.py: glyphs, text, determinism and the cache."""
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import warnings
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+from generator import charts, stats
+from generator.model import Metric, MonthlyStats, Records, Region, SiteConfig, Unit
+
+ROOT = Path(__file__).resolve().parent.parent
+QD = Region("山东省", "青岛市", "莱西市")
+METRICS = [Metric("crime", "刑事警情", "起", "治安形势", lower_is_better=True),
+           Metric("order", "治安警情", "起", "治安形势", lower_is_better=True),
+           Metric("visits", "走访群众", "人次", "服务群众"),
+           Metric("rate", "群众满意率", "%", "服务群众", aggregate="mean")]
+
+
+def make_records(n=3, sample=True) -> Records:
+    units = {"bureau": Unit("bureau", "莱西市公安局", "bureau", QD)}
+    files = []
+    for i in range(n):
+        uid = f"s{i}"
+        units[uid] = Unit(uid, ["夏格庄派出所", "院上派出所", "日庄派出所", "南墅派出所"][i % 4],
+                          "station", QD, parent="bureau")
+        for y in (2019, 2020):
+            files.append(MonthlyStats(uid, y, {m: {"crime": (m + i * 3 + y) % 9 + 2, "order": 10 + m,
+                                                   "visits": 100 * (i + 1) + m, "rate": 95 + (m % 4) / 2}
+                                               for m in range(1, 13) if (y, m) != (2019, 5)},
+                                      sample=sample))
+    return Records(site=SiteConfig("警务经验", "d"), metrics={m.id: m for m in METRICS},
+                   categories={}, units=units, practices={}, brands={}, stats=files)
+
+
+@pytest.fixture(scope="module")
+def specs() -> dict[str, charts.ChartSpec]:
+    return {s.name: s for s in charts.plan_charts(stats.build(make_records()))}
+
+
+def svg_of(spec, **kw) -> str:
+    buf = io.BytesIO()
+    charts.render(spec, buf, **kw)
+    return buf.getvalue().decode("utf-8")
+
+
+def glyph_warnings(caught) -> list[str]:
+    return [str(w.message) for w in caught if "missing from font" in str(w.message)]
+
+
+# ------------------------------------------------------------------ font and glyphs
+
+def test_bundled_font_is_used_not_a_host_font():
+    from matplotlib import font_manager
+    charts.setup_font()
+    found = font_manager.findfont(font_manager.FontProperties(family=charts.FONT_FAMILY),
+                                  fallback_to_default=False)
+    assert Path(found) == charts.FONT_PATH
+    assert charts.FONT_PATH.stat().st_size < 5_000_000
+    assert (charts.FONT_PATH.parent / "OFL.txt").is_file()
+
+
+def test_every_character_of_the_records_is_in_the_font():
+    have = charts.font_charset()
+    missing = set()
+    for folder in ("records", "site_config"):
+        for p in (ROOT / folder).rglob("*.yml"):
+            missing |= {c for c in p.read_text(encoding="utf-8") if c.isprintable() and ord(c) not in have}
+    assert not missing, f"run python -m generator.fonts.make_subset: {''.join(sorted(missing))}"
+
+
+@pytest.mark.parametrize("name", ["charts/units/bureau/zhi-an-xing-shi.svg",
+                                  "charts/units/bureau/fu-wu-qun-zhong.svg",
+                                  "charts/units/bureau/ranking.svg"])
+def test_drawing_warns_of_no_missing_glyph(specs, name):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        svg = svg_of(specs[name])
+    assert glyph_warnings(caught) == []
+    assert "JingyanSansSC-Regular-" in svg          # text as glyph outlines of the bundled font
+    assert "<text" not in svg
+
+
+def test_missing_glyph_fails_loudly(specs):
+    spec = specs["charts/units/s0/zhi-an-xing-shi.svg"]
+    bad = dataclasses.replace(spec, data={**spec.data, "title": "𠀀派出所"})
+    with pytest.raises(charts.ChartError, match=r"U\+20000"):
+        charts.check_glyphs(bad)
+    with pytest.raises(charts.ChartError, match="missing from font"):
+        svg_of(bad)                                   # matplotlib's own warning, turned into an error
+
+
+def test_svg_carries_the_title_axis_and_legend_text(specs):
+    spec = specs["charts/units/s0/zhi-an-xing-shi.svg"]
+    paths = svg_of(spec)
+    for text in ("夏格庄派出所 · 治安形势", "2020 年与 2019 年逐月对比", "样例数据", "1月", "12月",
+                 "单位：起", "刑事警情", "治安警情", "2020 年", "2019 年"):
+        assert f"<!-- {text} -->" in paths           # matplotlib labels each glyph run
+    plain = svg_of(spec, rc={"svg.fonttype": "none"})
+    for text in ("夏格庄派出所 · 治安形势", "1月", "刑事警情", "样例数据"):
+        assert f">{text}</text>" in plain
+
+
+def test_ranking_text(specs):
+    svg = svg_of(specs["charts/units/bureau/ranking.svg"], rc={"svg.fonttype": "none"})
+    for text in ("夏格庄派出所", "院上派出所", "日庄派出所", "刑事警情", "治安警情"):
+        assert f">{text}</text>" in svg
+    assert re.search(r">[+−]\d+\.\d%", svg)            # value labels
+
+
+def test_png_from_the_same_code_is_not_empty(specs, tmp_path):
+    out = charts.draw_chart(specs["charts/units/s0/zhi-an-xing-shi.svg"], tmp_path / "a.png", fmt="png")
+    img = matplotlib.image.imread(out)
+    assert img.shape[0] > 300 and img.shape[1] > 800
+    assert (img[..., 3] > 0).mean() > 0.02                # something drawn on a transparent ground
+
+
+def test_no_sample_label_for_real_data():
+    spec = next(s for s in charts.plan_charts(stats.build(make_records(sample=False)))
+                if s.kind == "trend")
+    assert "样例数据" not in svg_of(spec)
+
+
+# ------------------------------------------------------------------ determinism and cache
+
+def test_same_data_same_bytes(specs):
+    spec = specs["charts/units/bureau/fu-wu-qun-zhong.svg"]
+    first = svg_of(spec)
+    assert first == svg_of(spec)
+    assert "<dc:date>" not in first and "Matplotlib v" not in first
+
+
+def test_cache_hit_and_miss(specs, tmp_path):
+    two = [specs["charts/units/s0/zhi-an-xing-shi.svg"], specs["charts/units/s1/zhi-an-xing-shi.svg"]]
+    first = charts.draw_charts(two, tmp_path)
+    assert (first.drawn, first.cached) == (2, 0)
+    again = charts.draw_charts(two, tmp_path)
+    assert (again.drawn, again.cached) == (0, 2) and again.files == first.files
+    changed = dataclasses.replace(two[1], data={**two[1].data, "title": "院上派出所 · 改"})
+    third = charts.draw_charts([two[0], changed], tmp_path)
+    assert (third.drawn, third.cached) == (1, 1)
+    assert third.files[two[0].name] == first.files[two[0].name]
+    assert third.files[two[1].name] != first.files[two[1].name]
+    assert not list(tmp_path.glob("*.tmp"))
+    assert all(p.read_bytes().startswith(b"<?xml") for p in third.files.values())
+
+
+def test_one_changed_value_redraws_only_that_unit_and_its_ancestors():
+    before = charts.plan_charts(stats.build(make_records()))
+    r = make_records()
+    f = next(s for s in r.stats if s.unit == "s1" and s.year == 2020)
+    f.months[3]["crime"] += 5
+    after = charts.plan_charts(stats.build(r))
+    keys = {s.name: charts.chart_key(s) for s in before}
+    changed = {s.name for s in after if keys[s.name] != charts.chart_key(s)}
+    assert changed == {"charts/units/s1/zhi-an-xing-shi.svg", "charts/units/bureau/zhi-an-xing-shi.svg",
+                       "charts/units/bureau/ranking.svg", "charts/overview/zhi-an-xing-shi.svg",
+                       "charts/overview/ranking-stations.svg"}
+
+
+def test_pool_draws_the_same_bytes_as_in_process(specs, tmp_path):
+    some = [specs[n] for n in ("charts/units/s0/zhi-an-xing-shi.svg", "charts/units/s1/fu-wu-qun-zhong.svg",
+                               "charts/units/bureau/ranking.svg")]
+    pooled = charts.draw_charts(some, tmp_path / "pool", jobs=2)
+    assert pooled.drawn == 3
+    for spec in some:
+        assert pooled.files[spec.name].read_text(encoding="utf-8") == svg_of(spec)
+
+
+def test_plan_matches_the_sections():
+    model = stats.build(make_records())
+    names = {s.name for s in charts.plan_charts(model)}
+    sec = stats.unit_section(model, "bureau")
+    assert {c["chart"] for c in sec["charts"]} | {sec["ranking"]["chart"]} <= names
+    assert all(n.startswith("charts/") and n.endswith(".svg") and n.isascii() for n in names)
+    assert set(charts.csv_files(model)) == {n[:-4] + ".csv" for n in names}
