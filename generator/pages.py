@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from . import stats
 from .model import Brand, Practice, Records, Unit
 from .naming import syllables
 
@@ -346,6 +347,22 @@ def plan_pages(records: Records, stats_sections: dict | None = None,
                phrases: dict[str, list[str]] | None = None,
                dashboard: dict | None = None) -> list[PageSpec]:
     return Planner(records, stats_sections, phrases, dashboard).all_pages()
+
+
+@dataclass
+class SitePlan:
+    pages: list[PageSpec]
+    figures: list[tuple[str, str, dict]]  # (chart path, kind, data) for charts.py
+    csvs: dict[str, str]  # download path → CSV text
+
+
+def plan_site(records: Records, phrases: dict[str, list[str]] | None = None) -> SitePlan:
+    """compute → plan: statistics, then every page, chart and download."""
+    model = stats.build(records)
+    figures, csvs = stats.site_files(model)
+    sections = {u: stats.unit_section(model, u) for u in stats.section_units(model)}
+    dashboard = stats.dashboard(model) if sections else None
+    return SitePlan(plan_pages(records, sections, phrases, dashboard), figures, csvs)
 
 
 # ------------------------------------------------------------------ rendering

@@ -22,10 +22,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from . import messages as M
-from . import stats
 from .charts import ChartError, ChartSpec, draw_charts
 from .naming import load_phrases
-from .pages import TemplateProblem, make_env, plan_pages, render_page
+from .pages import TemplateProblem, make_env, plan_site, render_page
 from .problems import format_problems
 from .regions import restrict
 from .search import patch_search_worker, teach_jieba
@@ -97,12 +96,9 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         t = time.perf_counter()
         words = teach_jieba(self.root, records)
         phrases, _ = load_phrases(self.root)  # its problems are `jingyan new`'s to report
-        model = stats.build(records)
-        figures, self.csvs = stats.site_files(model)
-        self.charts = [ChartSpec(name, kind, data) for name, kind, data in figures]
-        sections = {u: stats.unit_section(model, u) for u in stats.section_units(model)}
-        dashboard = stats.dashboard(model) if sections else None
-        self.pages = plan_pages(records, sections, phrases, dashboard)
+        plan = plan_site(records, phrases)
+        self.pages, self.csvs = plan.pages, plan.csvs
+        self.charts = [ChartSpec(name, kind, data) for name, kind, data in plan.figures]
         self.sources = {p.path: p.source for p in self.pages if p.source}
         progress("compute", pages=len(self.pages), charts=len(self.charts), words=words, seconds=f"{time.perf_counter() - t:.2f}")
         config.nav = self.navigation(config)

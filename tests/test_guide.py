@@ -55,6 +55,8 @@ def _free_port() -> int:
 def test_guide_command_runs(tmp_path, page, command):
     repo = tmp_path / "repo"
     shutil.copytree(REPO, repo, ignore=SKIP)
+    if (REPO / ".cache/jingyan/charts").is_dir():  # a cache is safe to share: keyed by content
+        shutil.copytree(REPO / ".cache/jingyan/charts", repo / ".cache/jingyan/charts")
     _prepare_inputs(repo)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     args = shlex.split(command)

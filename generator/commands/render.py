@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..naming import load_phrases
-from ..pages import TemplateProblem, make_env, plan_pages, render_page
+from ..pages import TemplateProblem, make_env, plan_site, render_page
 from ..problems import format_problems
 from ..validate import load_records
 
@@ -24,7 +24,8 @@ def run(args) -> int:
     out = Path(args.out)
     try:
         phrases, _ = load_phrases(root)
-        pages = [(spec.path, render_page(env, spec)) for spec in plan_pages(records, phrases=phrases)]
+        plan = plan_site(records, phrases)
+        pages = [(spec.path, render_page(env, spec)) for spec in plan.pages] + sorted(plan.csvs.items())
     except TemplateProblem as e:
         print(e)
         return 1
@@ -32,5 +33,5 @@ def run(args) -> int:
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    print(f"已写入 {len(pages)} 个页面到 {out}")
+    print(f"已写入 {len(plan.pages)} 个页面和 {len(plan.csvs)} 个 CSV 到 {out}")
     return 0
