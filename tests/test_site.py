@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.pages import md, plan_pages
+from generator.pages import md, plan_site
 from generator.validate import load_records
 
 REPO = Path(__file__).resolve().parents[1]
@@ -59,8 +59,10 @@ def test_every_record_has_a_page_reachable_from_navigation(tmp_path):
         assert f"units/{uid}.md" in pages
     # walk links from the navigation's pages
     from generator.plugin import JingyanPlugin
+    from generator.pages import plan_site
     plugin = JingyanPlugin()
     plugin.records = records
+    plugin.pages = plan_site(records).pages
 
     class Cfg:
         docs_dir = str(REPO / "docs")
@@ -163,5 +165,5 @@ def test_builds_are_byte_identical(tmp_path):
 
 def test_every_practice_page_is_planned_once():
     records, _ = load_records(REPO)
-    paths = [p.path for p in plan_pages(records)]
+    paths = [p.path for p in plan_site(records).pages]
     assert len(paths) == len(set(paths))
