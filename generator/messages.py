@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # --- files
 FILE_IS_DIR = "这里应是一个 YAML 文件，却是一个文件夹。请删除该文件夹，或把记录放进同名的 .yml 文件。"
-FILE_SYMLINK_OUT = "这是一个指向仓库之外的符号链接，出于安全考虑不会读取。请把记录文件本身放进仓库。"
+FILE_SYMLINK_OUT = "这个文件（或它所在的文件夹）是指向仓库之外的符号链接，出于安全考虑不会读取。请把记录文件本身放进仓库。"
 FILE_TOO_BIG = "文件大小 {mb:.1f} MB，超过单个记录文件的上限 {max} MB。记录文件通常只有几 KB，请检查是否误存了其他内容。"
 FILE_UNREADABLE = "无法读取该文件（{err}）。请检查文件权限。"
 FILE_BOM = "文件开头带有 BOM 标记（UTF-8 with BOM）。请用编辑器另存为“UTF-8（无 BOM）”编码。"
@@ -16,6 +16,8 @@ FILE_GBK = ("文件不是 UTF-8 编码，看起来是 GBK/GB2312（Windows 记�
             "请用编辑器另存为“UTF-8（无 BOM）”编码后再提交。")
 FILE_NOT_UTF8 = "文件不是 UTF-8 编码，无法读取。请用编辑器另存为“UTF-8（无 BOM）”编码。"
 FILE_EMPTY = "文件是空的。请填写记录内容，或删除这个文件。"
+TOO_MANY_PROBLEMS = "这个文件的问题超过 {n} 处，只列出了前面的部分，没有继续检查。请先改正上面列出的问题（常见原因：缩进整体错位，或把别的文件误存成了记录）。"
+FILE_NO_CONTENT = "文件里只有注释，没有记录内容。请填写记录，或删除这个文件。"
 FILE_SYMLINK_BROKEN = "这是一个符号链接，但它指向的文件不存在。请把记录文件本身放进仓库，或删除这个链接。"
 FILE_SYMLINK_LOOP = "这是一个循环的符号链接（最终指回自己），无法读取。请删除这个链接，把记录文件本身放进仓库。"
 FILE_NOT_REGULAR = "这不是普通文件（可能是管道或设备），不会读取。请把记录保存为普通的 .yml 文本文件。"
@@ -36,6 +38,7 @@ YAML_AFTER_QUOTE = "引号已经结束，后面却还有文字。如果引号是
 YAML_ESCAPE = "双引号里的反斜杠（\\）有特殊含义，这里的写法无效。请改用单引号括起文字，或把 \\ 写成 \\\\。"
 YAML_BAD_START = "“{char}”不能作为值的开头。请给整段文字加引号，如：\"{char}……\"。"
 YAML_FLOW = "方括号 [ ] 或花括号 { } 没有配对，或各项之间缺少英文逗号。请检查从这里开始的括号。"
+YAML_FLOW_EXTRA = "这里多了一个“{char}”，前面没有与它配对的左括号。请删掉它，或补上左括号。"
 YAML_SEQ_HERE = "“- ”列表项不能写在冒号后面的同一行。请换行并缩进两格再写“- ”，或写成 [甲, 乙]。"
 YAML_MIXED = "同一层里混用了“- ”列表项和“字段: 值”。请检查这一行的缩进和开头的“- ”。"
 YAML_MULTI_DOC = "一个文件只能写一条记录，这里出现了第二个 YAML 文档（“---”）。请删掉“---”，或把第二条记录存为另一个文件。"
@@ -44,8 +47,6 @@ YAML_KEY_NOT_TEXT = "字段名必须是一个词，这里却是{got}。请检查
 YAML_INDENT = "缩进不一致：同一层的字段必须左对齐。请检查这一行和上一行的空格数。"
 YAML_QUOTE = "引号没有配对。请检查这一行的引号是否成对出现。"
 YAML_DUP_KEY = "字段“{key}”写了两次（上一次在第 {line} 行）。请删掉其中一个。"
-MONTH_EMPTY = "月份 {month} 下面没有任何数据。请写上“指标编号: 数值”，没有数据就删掉这个月份。"
-MONTH_DUPLICATE = "月份 {month} 写了两次（上一次在第 {line} 行）。请合并成一个。"
 
 
 # --- shapes and types
@@ -66,7 +67,7 @@ UNKNOWN_FIELD = "不认识的字段“{key}”。{hint}"
 MISSING_FIELD = "缺少必填字段“{key}”（{doc}）。请补上这一项。"
 EMPTY_VALUE = "字段“{key}”不能为空（{doc}）。请填写内容。"
 TRAP_NULL_REQUIRED = "“{value}”在 YAML 里表示“空”，而字段“{key}”必须填写（{doc}）。请填写内容；如果确实要写这几个字母，请加引号：\"{value}\"。"
-TOO_FEW_ITEMS = "“{key}”至少要写 {n} 项。"
+TOO_FEW_ITEMS = "“{key}”至少要写 {n} 项。请补上。"
 BAD_CHOICE = "“{value}”不是允许的取值。可以写：{choices}。"
 DID_YOU_MEAN = "是不是想写“{near}”？"
 ALLOWED_FIELDS = "可以使用的字段：{names}。"
@@ -97,6 +98,8 @@ FUTURE_YEAR = "{year} 年还没有到（今天是 {today}）。请检查年份�
 OUTCOME_NEITHER = "这条成效既没有 value（数值）也没有 change（变化幅度）。请补上其中一个。"
 OUTCOME_BOTH = "这条成效同时写了 value（数值）和 change（变化幅度），只能写一个。请删掉其中一个。"
 MONTH_RANGE = "月份“{value}”不是 1–12 之间的整数。请改为 1–12 的数字。"
+MONTH_EMPTY = "月份 {month} 下面没有任何数据。请写上“指标编号: 数值”，没有数据就删掉这个月份。"
+MONTH_DUPLICATE = "月份 {month} 写了两次（上一次在第 {line} 行）。请合并成一个。"
 MONTH_LEADING_ZERO = "月份请写 1–12 的数字，不要写成“{value}”（开头的 0 会让 YAML 读错）。请写 {fixed}。"
 NEGATIVE_COUNT = "“{metric}”的数值不能为负数（{value}）。请改正；没有数据就删掉这一项。"
 UNKNOWN_METRIC = "不认识的指标“{value}”。{hint}指标定义在 site_config/metrics.yml。"
@@ -117,7 +120,7 @@ RECORD_FOLDERS = {"unit": "records/units/", "practice": "records/practices/",
                   "metric": "site_config/metrics.yml"}
 
 # --- privacy
-PRIVACY_FOUND = "发现{kind}：{masked}。警务记录不得公开公民个人信息，请删除或改写；如确属可公开的号码，请加入 site_config/site.yml 的 privacy_allow，或在本记录的 privacy_waivers 中写明理由。"
+PRIVACY_FOUND = "发现{kind}：{masked}。警务记录不得公开公民个人信息，请删除或改写；如确属可公开的号码或信息，请加入 site_config/site.yml 的 privacy_allow，或在本记录的 privacy_waivers 中写明理由。"
 PRIVACY_KINDS = {"id_card": "居民身份证号", "mobile": "手机号码", "email": "电子邮箱",
                  "plate": "机动车号牌"}
 

@@ -5,6 +5,7 @@ finding stands in a file.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -63,18 +64,24 @@ def mask(kind: str, value: str) -> str:
 
 def find_personal_data(text: str, allow: frozenset[str] = frozenset()) -> list[Finding]:
     """Personal data in `text`, minus anything on the allow-list (compared by
-    digits for numbers, whole value otherwise)."""
+    digits for ID and mobile numbers, whole value otherwise)."""
     found: list[Finding] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # spans taken so far: sorted, never overlapping
+    ends: list[int] = []
 
     def add(kind: str, m: re.Match, group: int = 0):
         value = m.group(group)
-        if value in allow or (_digits(value) and _digits(value) in allow):
+        # numbers compare by their digits ("138-1234-5678" = "13812345678"); a plate or
+        # an e-mail only as a whole: plate 鲁B12345 is not the hotline 12345
+        if value in allow or value.upper() in allow or \
+                (kind in ("id_card", "mobile") and _digits(value) in allow):
             return
         s, e = m.span(group)
-        if any(s < te and ts < e for ts, te in taken):
+        i = bisect.bisect_left(starts, s)  # an earlier kind's match here wins
+        if (i > 0 and ends[i - 1] > s) or (i < len(starts) and starts[i] < e):
             return
-        taken.append((s, e))
+        starts.insert(i, s)
+        ends.insert(i, e)
         found.append(Finding(kind, s, e, mask(kind, value)))
 
     for m in _ID_RE.finditer(text):
@@ -92,7 +99,7 @@ def find_personal_data(text: str, allow: frozenset[str] = frozenset()) -> list[F
 def normalise_allow(values: list[str]) -> frozenset[str]:
     out = set()
     for v in values:
-        out.add(v)
+        out |= {v, v.upper()}
         if _digits(v):
             out.add(_digits(v))
     return frozenset(out)

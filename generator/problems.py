@@ -21,11 +21,17 @@ class Problem:
 
     def format_github(self) -> str:
         # https://docs.github.com/actions/reference/workflow-commands-for-github-actions
-        msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        # The message escapes %, CR and LF; property values (the file name) also "," and ":".
+        msg = _escape(self.message)
+        path = _escape(self.path).replace(":", "%3A").replace(",", "%2C")
         return (
-            f"::error file={self.path},line={max(self.line, 1)},"
+            f"::error file={path},line={max(self.line, 1)},"
             f"col={max(self.column, 1)},title=记录有误::{msg}"
         )
+
+
+def _escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 class ProblemsFound(Exception):

@@ -18,7 +18,7 @@ import yaml
 
 from . import messages as M
 from . import model
-from .load import RECORD_DIRS, Document, load_tree, walk_nodes
+from .load import RECORD_DIRS, Document, load_tree, no_gc, walk_nodes
 from .model import (DATE_RE, ID_MAX, ID_RE, METRIC_ID_RE, MONTH_RE, URL_RE, Records,
                     Where)
 from .privacy import find_personal_data, normalise_allow
@@ -38,9 +38,18 @@ def _is_null(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.style is None and node.tag == NULL
 
 
-def _nearest(word: str, options) -> str:
+def node_keys(node: yaml.MappingNode) -> set:
+    return {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _closest(word: str, options) -> str | None:
     near = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.5)
-    return M.DID_YOU_MEAN.format(near=near[0]) if near else ""
+    return near[0] if near else None
+
+
+def _nearest(word: str, options) -> str:
+    near = _closest(word, options)
+    return M.DID_YOU_MEAN.format(near=near) if near else ""
 
 
 @lru_cache(maxsize=None)
@@ -56,6 +65,31 @@ def is_required(fl: dataclasses.Field) -> bool:
     return fl.default is dataclasses.MISSING and fl.default_factory is dataclasses.MISSING
 
 
+def _partial(cls, values: dict, where: Where):
+    """An instance of `cls` from whatever converted, None where nothing usable was
+    given. Only ever checked, never built into `Records`."""
+    obj = cls.__new__(cls)
+    for fl in dataclasses.fields(cls):
+        if values.get(fl.name) is not None:
+            v = values[fl.name]
+        elif fl.default is not dataclasses.MISSING:
+            v = fl.default
+        elif fl.default_factory is not dataclasses.MISSING:
+            v = fl.default_factory()
+        else:
+            v = None
+        setattr(obj, fl.name, v)
+    obj.where = where
+    return obj
+
+
+MAX_PROBLEMS_PER_FILE = 100  # beyond this a file is not a record with mistakes: stop, in bounded time
+
+
+class _TooMany(Exception):
+    pass
+
+
 class Converter:
     """Turns YAML nodes into model dataclasses, collecting problems."""
 
@@ -63,10 +97,15 @@ class Converter:
         self.path = path
         self.problems: list[Problem] = []
         self.broken: set[tuple[type, str]] = set()  # (record type, id) that failed to convert
+        # the last record that failed to convert, with None for what was unusable: the
+        # cross-record checks still look at the rest, so one run reports every problem
+        self.partial = None
 
     def problem(self, node_or_pos, message: str) -> None:
         line, col = _pos(node_or_pos) if isinstance(node_or_pos, yaml.Node) else node_or_pos
         self.problems.append(Problem(self.path, line, col, message))
+        if len(self.problems) >= MAX_PROBLEMS_PER_FILE:
+            raise _TooMany()
 
     # -- scalars ----------------------------------------------------------
     def scalar(self, node: yaml.Node, tp, meta: dict):
@@ -122,7 +161,10 @@ class Converter:
                 self.problem(node, M.TRAP_DATE.format(value=text))
                 return None
             elif node.tag == INT and ":" in text:
-                number = yaml.safe_load(text)
+                try:
+                    number = yaml.safe_load(text)  # what YAML 1.1 makes of it: 12:30 → 750
+                except yaml.YAMLError:
+                    number = text
                 self.problem(node, M.TRAP_SEXAGESIMAL.format(value=text, number=number))
                 return None
             elif node.tag == NULL:
@@ -194,7 +236,7 @@ class Converter:
             return self.months(node, where)
         return self.scalar(node, tp, meta)
 
-    def mapping_items(self, node: yaml.MappingNode):
+    def mapping_items(self, node: yaml.MappingNode, duplicate: str = M.YAML_DUP_KEY):
         """(key node, key text, value node) of a mapping; reports duplicate and
         non-text keys (`[a, b]: c`) and leaves them out."""
         seen: dict[str, int] = {}
@@ -204,7 +246,7 @@ class Converter:
                 continue
             name = k.value
             if name in seen:
-                self.problem(k, M.YAML_DUP_KEY.format(key=name, line=seen[name]))
+                self.problem(k, duplicate.format(key=name, month=name, line=seen[name]))
                 continue
             seen[name] = _pos(k)[0]
             yield k, name, v
@@ -216,14 +258,18 @@ class Converter:
         hints = _hints(cls)
         flds = {fl.name: fl for fl in record_fields(cls)}
         where = Where(self.path, *_pos(node))
-        values = {}
+        values, misspelt, present = {}, set(), node_keys(node)
         for k, name, v in self.mapping_items(node):
             fl = flds.get(name)
             if fl is None:
-                hint = _nearest(name, flds) or M.ALLOWED_FIELDS.format(names="、".join(flds))
+                near = _closest(name, [n for n in flds if n not in present])
+                misspelt.add(near)
+                hint = M.DID_YOU_MEAN.format(near=near) if near else \
+                    M.ALLOWED_FIELDS.format(names="、".join(flds))
                 self.problem(k, M.UNKNOWN_FIELD.format(key=name, hint=hint))
                 continue
             where.keys[name] = _pos(k)
+            where.keys[name + "="] = _pos(v)  # the value: what cross-record checks point at
             if _is_null(v):  # `key:` with nothing, `~` or `null`
                 if is_required(fl):
                     doc = fl.metadata["doc"]
@@ -235,13 +281,15 @@ class Converter:
             meta = dict(fl.metadata, name=name)
             values[name] = self.value(v, hints[name], meta, where, name)
         for name, fl in flds.items():
-            if name not in where.keys and is_required(fl):
+            # `nmae:` has already been reported as "did you mean name?"; once is enough
+            if name not in where.keys and is_required(fl) and name not in misspelt:
                 self.problem(node, M.MISSING_FIELD.format(key=name, doc=fl.metadata["doc"]))
         # Go on with what is usable, so cross-record checks still run on the
         # rest of the file: one run reports every problem, not just the first.
         if any(is_required(fl) and values.get(n) is None for n, fl in flds.items()):
             if "id" in flds and isinstance(values.get("id"), str):
                 self.broken.add((cls, values["id"]))  # exists, though unusable
+            self.partial = _partial(cls, values, where)
             return None
         return cls(**{k: v for k, v in values.items() if v is not None}, where=where)
 
@@ -251,7 +299,7 @@ class Converter:
             self.problem(node, M.EXPECT_MAPPING.format(got=M.got_name(node)))
             return {}
         out: dict[int, dict[str, float]] = {}
-        for k, name, v in self.mapping_items(node):
+        for k, name, v in self.mapping_items(node, M.MONTH_DUPLICATE):
             if k.style is None and _LEADING_ZERO.fullmatch(name):
                 self.problem(k, M.MONTH_LEADING_ZERO.format(value=name, fixed=int(name, 10)))
                 continue
@@ -304,11 +352,13 @@ class Checker:
         """Index records by id; file name must be the id, and an id used once."""
         out: dict = {}
         for r in records:
+            if r.id is None:  # unusable id, already reported
+                continue
             stem = Path(r.where.path).stem
             if stem != r.id:
-                self.add(r.where, "id", M.FILENAME_ID.format(name=Path(r.where.path).name, id=r.id, stem=stem))
+                self.add(r.where, "id=", M.FILENAME_ID.format(name=Path(r.where.path).name, id=r.id, stem=stem))
             if r.id in out:
-                self.add(r.where, "id", M.DUPLICATE_ID.format(id=r.id, other=out[r.id].where.path,
+                self.add(r.where, "id=", M.DUPLICATE_ID.format(id=r.id, other=out[r.id].where.path,
                                                              kind=M.RECORD_NAMES[kind]))
                 continue
             out[r.id] = r
@@ -319,7 +369,7 @@ class Checker:
         out: dict = {}
         for it in items:
             if it.id in out:
-                self.add(it.where, "id", M.DUPLICATE_CONFIG_ID.format(id=it.id, line=out[it.id].where.at("id")[1]))
+                self.add(it.where, "id=", M.DUPLICATE_CONFIG_ID.format(id=it.id, line=out[it.id].where.at("id")[1]))
                 continue
             out[it.id] = it
         return out
@@ -341,15 +391,17 @@ class Checker:
     def hierarchy(self, units: dict):
         expected = {"station": ("bureau",), "post": ("station",), "bureau": ("bureau",)}
         for u in units.values():
+            if u.kind is None:  # unusable kind, already reported
+                continue
             if u.parent is None:
                 if u.kind != "bureau":
-                    self.add(u.where, "kind", M.POST_NEEDS_PARENT.format(kind_name=M.KIND_NAMES[u.kind]))
+                    self.add(u.where, "kind=", M.POST_NEEDS_PARENT.format(kind_name=M.KIND_NAMES[u.kind]))
                 continue
             parent = units.get(u.parent)
             if parent is None:
                 continue  # reported as an unknown reference (or its file is broken)
-            if parent.kind not in expected[u.kind]:
-                self.add(u.where, "parent", M.PARENT_KIND.format(
+            if parent.kind is not None and parent.kind not in expected[u.kind]:
+                self.add(u.where, "parent=", M.PARENT_KIND.format(
                     kind_name=M.KIND_NAMES[u.kind], parent=u.parent, actual=M.KIND_NAMES[parent.kind],
                     expected="或".join(M.KIND_NAMES[k] for k in expected[u.kind])))
             # a cycle is reported on each unit in it, not on units merely below one
@@ -358,32 +410,36 @@ class Checker:
                 chain.append(cur.id)
                 cur = units.get(cur.parent) if cur.parent else None
             if cur is not None and cur.id == u.id:
-                self.add(u.where, "parent", M.PARENT_CYCLE.format(chain=" → ".join(chain + [u.id])))
+                self.add(u.where, "parent=", M.PARENT_CYCLE.format(chain=" → ".join(chain + [u.id])))
 
     def stats(self, s: model.MonthlyStats, units, metrics: dict, known_metrics, seen: dict):
         """`units`, `known_metrics`: ids that exist (broken ones included; None: the
         metrics file itself is broken, so skip); `seen`: (unit, year) → path."""
         parts = Path(s.where.path).parts
         folder, name = parts[-2], parts[-1]
-        if folder == s.unit and folder not in units:
-            self.add(s.where, "unit", M.STATS_FOLDER_UNKNOWN.format(
-                folder=folder, hint=_nearest(folder, sorted(units)) or M.NO_SUCH_HINT.format(folder="records/units/")))
+        if s.unit is None or s.unit == folder:  # one message for the folder, not two
+            if folder not in units:
+                self.add(s.where, "unit=", M.STATS_FOLDER_UNKNOWN.format(folder=folder, hint=_nearest(
+                    folder, sorted(units)) or M.NO_SUCH_HINT.format(folder="records/units/")))
         else:
-            self.ref(s.where, "unit", "unit", s.unit, units)
-            if folder != s.unit and s.unit in units:
-                self.add(s.where, "unit", M.STATS_FOLDER_UNIT.format(folder=folder, unit=s.unit))
-            elif folder != s.unit and folder not in units:
-                self.add(s.where, "unit", M.STATS_FOLDER_UNKNOWN.format(
+            self.ref(s.where, "unit=", "unit", s.unit, units)
+            if s.unit in units:
+                self.add(s.where, "unit=", M.STATS_FOLDER_UNIT.format(folder=folder, unit=s.unit))
+            elif folder not in units:
+                self.add(s.where, "unit=", M.STATS_FOLDER_UNKNOWN.format(
                     folder=folder, hint=M.NO_SUCH_HINT.format(folder="records/units/")))
-        if Path(name).stem != str(s.year):
-            self.add(s.where, "year", M.STATS_FILENAME_YEAR.format(name=name, year=s.year))
-        if (s.unit, s.year) in seen:
-            self.add(s.where, "year", M.STATS_DUPLICATE.format(unit=s.unit, year=s.year, other=seen[s.unit, s.year]))
-        seen.setdefault((s.unit, s.year), s.where.path)
-        if s.year > self.today.year:
-            self.add(s.where, "year", M.FUTURE_YEAR.format(year=s.year, today=self.today.isoformat()))
-        for month, row in s.months.items():
-            if (s.year, month) > (self.today.year, self.today.month) and s.year <= self.today.year:
+        if s.year is not None:  # None: unusable, already reported
+            if Path(name).stem != str(s.year):
+                self.add(s.where, "year=", M.STATS_FILENAME_YEAR.format(name=name, year=s.year))
+            if s.unit is not None and (s.unit, s.year) in seen:
+                self.add(s.where, "year=", M.STATS_DUPLICATE.format(unit=s.unit, year=s.year,
+                                                                   other=seen[s.unit, s.year]))
+            seen.setdefault((s.unit, s.year), s.where.path)
+            if s.year > self.today.year:
+                self.add(s.where, "year=", M.FUTURE_YEAR.format(year=s.year, today=self.today.isoformat()))
+        for month, row in (s.months or {}).items():
+            if s.year is not None and s.year <= self.today.year \
+                    and (s.year, month) > (self.today.year, self.today.month):
                 self.add(s.where, f"months.{month}", M.FUTURE_MONTH.format(
                     value=f"{s.year}-{month:02d}", today=self.today.isoformat()))
             for metric, value in row.items():
@@ -413,32 +469,33 @@ def _privacy(doc: Document, allow: frozenset[str]) -> list[Problem]:
         for node in walk_nodes(v):
             if not isinstance(node, yaml.ScalarNode):
                 continue
-            for fnd in find_personal_data(node.value, allow):
-                line, col = _locate(node, fnd.start, fnd.end, doc.text)
+            found = find_personal_data(node.value, allow)
+            for fnd, (line, col) in zip(found, _locate(node, found, doc.text)):
                 out.append(Problem(doc.path, line, col, M.PRIVACY_FOUND.format(
                     kind=M.PRIVACY_KINDS[fnd.kind], masked=fnd.masked)))
+                if len(out) >= MAX_PROBLEMS_PER_FILE:
+                    return out
     return out
 
 
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
-def _locate(node: yaml.ScalarNode, start: int, end: int, text: str) -> tuple[int, int]:
-    """Line and column, in the file, of `node.value[start:end]` (plain, quoted
-    and block scalars alike; falls back to the scalar's own start when the text
-    is spelled differently in the file, e.g. folded across lines or escaped)."""
-    found = node.value[start:end]
+def _locate(node: yaml.ScalarNode, found: list, text: str):
+    """Line and column, in the file, of each finding (in order) inside the scalar:
+    plain, quoted and block scalars alike. Where the file spells the text
+    differently (folded across lines, escaped), the scalar's own start."""
     source = text[node.start_mark.index:node.end_mark.index]
-    nth, pos = node.value.count(found, 0, start), -1
-    for _ in range(nth + 1):
-        pos = source.find(found, pos + 1)
+    cursor, line, line_start = 0, node.start_mark.line + 1, -node.start_mark.column
+    for fnd in found:
+        pos = source.find(node.value[fnd.start:fnd.end], cursor)
         if pos < 0:
-            return node.start_mark.line + 1, node.start_mark.column + 1
-    before = source[:pos]
-    breaks = list(_BREAK.finditer(before))
-    if not breaks:
-        return node.start_mark.line + 1, node.start_mark.column + 1 + pos
-    return node.start_mark.line + 1 + len(breaks), pos - breaks[-1].end() + 1
+            yield node.start_mark.line + 1, node.start_mark.column + 1
+            continue
+        for br in _BREAK.finditer(source, cursor, pos):
+            line, line_start = line + 1, br.end()
+        cursor = pos + (fnd.end - fnd.start)
+        yield line, pos - line_start + 1
 
 
 def _record_id_of(path: str) -> tuple[str, str] | None:
@@ -471,7 +528,11 @@ def validate(docs: list[Document], today: date | None = None,
     for doc in docs:
         conv = Converter(doc.path)
         cls = CONFIG_TYPES.get(doc.kind) or model.RECORD_KINDS[doc.kind]
-        obj = conv.record(doc.node, cls)
+        try:
+            obj = conv.record(doc.node, cls)
+        except _TooMany:
+            obj, conv.partial = None, None
+            conv.problems.append(Problem(doc.path, 0, 0, M.TOO_MANY_PROBLEMS.format(n=MAX_PROBLEMS_PER_FILE)))
         problems += conv.problems
         for c, i in conv.broken:
             if c in kind_of:
@@ -479,6 +540,8 @@ def validate(docs: list[Document], today: date | None = None,
         if obj is None:
             if doc.kind in broken:
                 broken[doc.kind].add(Path(doc.path).stem)
+            if doc.kind in converted and isinstance(conv.partial, cls):
+                converted[doc.kind].append(conv.partial)  # checked, never published
             continue
         if doc.kind in CONFIG_TYPES:
             config[doc.kind] = obj
@@ -488,13 +551,13 @@ def validate(docs: list[Document], today: date | None = None,
     allow = normalise_allow(site.privacy_allow if site else [])
     for doc in docs:
         if doc.kind in model.RECORD_KINDS:
-            problems += _privacy(doc, allow)
+            problems += _privacy(doc, allow)[:MAX_PROBLEMS_PER_FILE]
 
     ck = Checker(today)
     metrics = ck.unique_items(getattr(config.get("metrics"), "metrics", []))
     for m in metrics.values():
         if not METRIC_ID_RE.match(m.id):
-            ck.add(m.where, "id", M.BAD_METRIC_ID.format(value=m.id))
+            ck.add(m.where, "id=", M.BAD_METRIC_ID.format(value=m.id))
     categories = ck.unique_items(getattr(config.get("categories"), "categories", []))
     units = ck.unique("unit", converted["unit"])
     practices = ck.unique("practice", converted["practice"])
@@ -505,30 +568,32 @@ def validate(docs: list[Document], today: date | None = None,
     known_metrics = set(metrics) | broken["metric"] if "metrics" in config else None
     known_categories = set(categories) | broken["category"] if "categories" in config else None
 
-    for u in units.values():
-        ck.ref(u.where, "parent", "unit", u.parent, known_units)
+    # every record is checked (duplicates and partly broken ones too), each once
+    for u in converted["unit"]:
+        ck.ref(u.where, "parent=", "unit", u.parent, known_units)
     ck.hierarchy(units)
-    for p in practices.values():
-        ck.refs(p.where, "units", "unit", p.units, known_units)
+    for p in converted["practice"]:
+        ck.refs(p.where, "units", "unit", p.units or [], known_units)
         if known_categories is not None:
-            ck.refs(p.where, "categories", "category", p.categories, known_categories)
-        ck.ref(p.where, "brand", "brand", p.brand, known_brands)
-        if p.period.start > p.period.end:
-            ck.add(p.period.where, "start", M.PERIOD_ORDER.format(start=p.period.start, end=p.period.end))
-        ck.month_not_future(p.period.where, "end", p.period.end)
+            ck.refs(p.where, "categories", "category", p.categories or [], known_categories)
+        ck.ref(p.where, "brand=", "brand", p.brand, known_brands)
+        if p.period is not None:
+            if p.period.start > p.period.end:
+                ck.add(p.period.where, "start=", M.PERIOD_ORDER.format(start=p.period.start, end=p.period.end))
+            ck.month_not_future(p.period.where, "end=", p.period.end)
         for o in p.outcomes:
             if o.value is None and o.change is None:
                 ck.add(o.where, None, M.OUTCOME_NEITHER)
             elif o.value is not None and o.change is not None:
                 ck.add(o.where, "change", M.OUTCOME_BOTH)
-    for b in brands.values():
-        ck.ref(b.where, "unit", "unit", b.unit, known_units)
-    for r in [*units.values(), *practices.values(), *brands.values()]:
+    for b in converted["brand"]:
+        ck.ref(b.where, "unit=", "unit", b.unit, known_units)
+    for r in [*converted["unit"], *converted["practice"], *converted["brand"]]:
         names = [fl.name for fl in record_fields(type(r)) if fl.name != "privacy_waivers"]
         for w in r.privacy_waivers:
             if w.field not in names:
                 hint = _nearest(w.field, names)
-                ck.add(w.where, "field", M.WAIVER_FIELD.format(field=w.field, hint=hint, names="、".join(names)))
+                ck.add(w.where, "field=", M.WAIVER_FIELD.format(field=w.field, hint=hint, names="、".join(names)))
     seen_stats: dict[tuple[str, int], str] = {}
     for s in converted["stats"]:
         ck.stats(s, known_units, metrics, known_metrics, seen_stats)
@@ -548,6 +613,7 @@ def load_records(root: Path, records: Path | None = None,
                  today: date | None = None) -> tuple[Records | None, list[Problem]]:
     """load → validate: the one way in for the generator, the CLI and the plugin."""
     docs, problems = load_tree(Path(root), records)
-    result, more = validate(docs, today, unreadable=[p.path for p in problems])
+    with no_gc():
+        result, more = validate(docs, today, unreadable=[p.path for p in problems])
     problems = sorted(set(problems + more))
     return (None if problems else result), problems

@@ -1,24 +1,47 @@
 """`jingyan validate`: check every record; exit 0 when all is well, 1 when not."""
 from __future__ import annotations
 
+import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from ..problems import format_problems
 from ..validate import load_records
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        import argparse
+        raise argparse.ArgumentTypeError(f"“{text}”不是有效的日期，请写成 2024-06-15 这样的格式")
+
+
 def add_arguments(p):
     p.add_argument("--records", help="另一套记录所在的文件夹（默认仓库本身）")
     p.add_argument("--format", choices=("text", "github"), default="text",
                    help="text：文件:行:列: 说明；github：GitHub Actions 注释")
+    p.add_argument("--today", type=_day, default=None, metavar="YYYY-MM-DD",
+                   help="判断“未来的年月”时当作今天的日期（默认今天；测试时用来固定结果）")
     p.add_argument("paths", nargs="*", help="（可选）只报告这些文件的问题；检查始终针对全部记录")
 
 
+def _relative(path: str, base: Path) -> str:
+    """A path as the problems name it: relative to `base`, forward slashes.
+    Not resolved through symlinks: a link is reported under its own name."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path(os.path.abspath(base))).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
 def run(args) -> int:
-    records, problems = load_records(Path(args.root), args.records and Path(args.records))
+    records, problems = load_records(Path(args.root), args.records and Path(args.records), today=args.today)
     if args.paths:  # pre-commit passes the changed files; references still need the whole tree
-        wanted = {Path(p).as_posix().lstrip("./") for p in args.paths}
+        base = Path(args.records or args.root)
+        wanted = {_relative(p, base) for p in args.paths}
         problems = [p for p in problems if p.path in wanted]
     if problems:
         print(format_problems(problems, args.format))
