@@ -20,9 +20,9 @@ def add_arguments(p):
 
 def type_schema(tp, meta: dict) -> dict:
     origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin is typing.Union:
-        tp = next(a for a in args if a is not type(None))
-        origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is typing.Union:  # Optional[X]: the validator reads null as "not given"
+        inner = next(a for a in args if a is not type(None))
+        return {"anyOf": [type_schema(inner, meta), {"type": "null"}]}
     if dataclasses.is_dataclass(tp):
         return class_schema(tp)
     if origin is list:
