@@ -80,6 +80,19 @@ def category_path(cid: str) -> str:
     return f"categories/{cid}.md"
 
 
+class UnsafePath(ValueError):
+    """A generated path that would leave the output folder."""
+
+
+def checked_path(path: str) -> str:
+    """Ids are validated slugs, so this never fires on valid records; it is the
+    writer's own guard that nothing is written outside the output folder."""
+    norm = posixpath.normpath(path)
+    if norm.startswith(("../", "/")) or norm == ".." or "\\" in path or ":" in path:
+        raise UnsafePath(f"拒绝写入输出文件夹之外的路径：{path}")
+    return norm
+
+
 def rel_link(from_page: str, to_page: str) -> str:
     """A relative Markdown link MkDocs can check (strict) and rewrite."""
     return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")

@@ -24,7 +24,7 @@ from mkdocs.structure.files import File
 from . import messages as M
 from .charts import ChartError, ChartSpec, draw_charts
 from .naming import load_phrases
-from .pages import TemplateProblem, make_env, plan_site, render_page
+from .pages import TemplateProblem, UnsafePath, checked_path, make_env, plan_site, render_page
 from .problems import format_problems
 from .regions import restrict
 from .search import patch_search_worker, teach_jieba
@@ -126,11 +126,11 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         env = make_env(self.root, self.records.site.templates_dir)
         try:
             for spec in self.pages:
-                files.append(File.generated(config, spec.path, content=render_page(env, spec)))
-        except TemplateProblem as e:
+                files.append(File.generated(config, checked_path(spec.path), content=render_page(env, spec)))
+            for name, text in sorted(self.csvs.items()):
+                files.append(File.generated(config, checked_path(name), content=text))
+        except (TemplateProblem, UnsafePath) as e:
             raise PluginError(str(e)) from None
-        for name, text in sorted(self.csvs.items()):
-            files.append(File.generated(config, name, content=text))
         progress("render", pages=len(self.pages), seconds=f"{time.perf_counter() - t:.2f}")
 
         t = time.perf_counter()
@@ -139,7 +139,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         except ChartError as e:
             raise PluginError(f"图表无法绘制：{e}") from None
         for name, path in sorted(report.files.items()):
-            files.append(File.generated(config, name, abs_src_path=str(path)))
+            files.append(File.generated(config, checked_path(name), abs_src_path=str(path)))
         progress("charts", drawn=report.drawn, cached=report.cached, seconds=f"{time.perf_counter() - t:.2f}")
         return files
 

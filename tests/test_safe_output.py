@@ -46,6 +46,9 @@ def hostile_site(tmp_path_factory):
         "name: 渭田警务室", f"name: {q('渭田警务室' + ATTACKS['img'])}").replace(
         "description: 测试用警务室（金标准测试夹具，不是真实单位）。",
         f"description: {q(ATTACKS['iframe'])}"), encoding="utf-8")
+    station = tree / "records/units/xiagezhuang-pcs.yml"  # has statistics: chart titles and alt text
+    station.write_text(station.read_text(encoding="utf-8").replace(
+        "name: 夏格庄派出所", f"name: {q('夏格庄派出所' + ATTACKS['script'] + ' $x^2$ 100%')}"), encoding="utf-8")
     p = tree / "records/practices/xiagezhuang-jiedao.yml"
     text = p.read_text(encoding="utf-8")
     text = text.replace("title: 夏格庄派出所蹲街头摸排线索", f"title: {q('街头' + ATTACKS['title_break'] + ATTACKS['script'])}")
@@ -78,6 +81,9 @@ def test_hostile_text_is_shown_as_text(hostile_site):
     unit = (hostile_site / "units/weitian-post/index.html").read_text(encoding="utf-8")
     assert "&lt;img src=x onerror=alert(" in unit
     assert "&lt;iframe" in unit
+    station = (hostile_site / "units/xiagezhuang-pcs/index.html").read_text(encoding="utf-8")
+    assert 'alt="夏格庄派出所&lt;script&gt;alert(' in station  # chart alt text
+    assert list((hostile_site / "charts/units/xiagezhuang-pcs").glob("*.svg"))
 
 
 def test_search_index_holds_no_markup_from_records(hostile_site):

@@ -167,3 +167,48 @@ def test_every_practice_page_is_planned_once():
     records, _ = load_records(REPO)
     paths = [p.path for p in plan_site(records).pages]
     assert len(paths) == len(set(paths))
+
+
+def test_writer_refuses_paths_outside_the_output():
+    from generator.pages import UnsafePath, checked_path
+    assert checked_path("practices/a.md") == "practices/a.md"
+    for bad in ("../etc/passwd", "/etc/passwd", "units/../../x.md", "c:\\\\x", "a\\\\..\\\\b"):
+        with pytest.raises(UnsafePath):
+            checked_path(bad)
+
+
+def test_site_can_override_one_template(tmp_path):
+    tree = tmp_path / "tree"
+    shutil.copytree(FIXTURE, tree)
+    own = tmp_path / "own_templates"
+    own.mkdir()
+    (own / "brand.md.j2").write_text("# {{ title }}\n\n本站自定义的品牌页。\n", encoding="utf-8")
+    site_yml = tree / "site_config/site.yml"
+    site_yml.write_text(site_yml.read_text(encoding="utf-8") + f"templates_dir: {own.as_posix()}\n",
+                        encoding="utf-8")
+    out = render(tmp_path, tree)
+    assert "本站自定义的品牌页" in (out / "brands/sitou-gongzuofa.md").read_text(encoding="utf-8")
+    # other page types still use the shipped templates
+    assert "## 主要做法" in (out / "practices/xiagezhuang-sitou.md").read_text(encoding="utf-8")
+
+
+def test_two_builds_at_once_do_not_corrupt_each_other(tmp_path):
+    """Both builds succeed (the lock serialises them) and the site and the
+    chart cache are whole afterwards."""
+    tree = tmp_path / "tree"
+    shutil.copytree(FIXTURE, tree)
+    root = tmp_path / "repo"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(
+        ".git", "site", "site-*", ".cache", "__pycache__", "*.egg-info", "tests", "records"))
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    cmd = [sys.executable, "-m", "generator.cli", "build", "--root", str(root), "--records", str(tree)]
+    procs = [subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+             for _ in range(2)]
+    outputs = [p.communicate(timeout=600)[0].decode("utf-8", "replace") for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    site = root / "site"
+    assert (site / "index.html").exists() and (site / "search/search_index.json").exists()
+    assert not list(root.glob(".site.*"))
+    for svg in (root / ".cache/jingyan/charts").glob("*.svg"):
+        assert svg.read_bytes().rstrip().endswith(b"</svg>"), svg
+    assert not [p for p in (root / ".cache/jingyan/charts").iterdir() if p.suffix != ".svg"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..naming import load_phrases
-from ..pages import TemplateProblem, make_env, plan_site, render_page
+from ..pages import TemplateProblem, checked_path, make_env, plan_site, render_page
 from ..problems import format_problems
 from ..validate import load_records
 
@@ -30,7 +30,7 @@ def run(args) -> int:
         print(e)
         return 1
     for path, text in pages:
-        target = out / path
+        target = out / checked_path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     print(f"已写入 {len(plan.pages)} 个页面和 {len(plan.csvs)} 个 CSV 到 {out}")
