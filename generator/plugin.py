@@ -4,7 +4,8 @@ on_config  load → validate → compute → plan pages and charts (fails the bu
            with every problem when a record is wrong)
 on_files   render the planned pages and add them, the charts and the CSVs
 on_page_context  point "edit this page" at the YAML record behind a page
-on_post_build    fix Material's Chinese query segmentation in the built worker
+on_post_build    keep this build's jieba segmentations for the next one; fix
+                 Material's Chinese query segmentation in the built worker
 on_serve   rebuild when records/, templates/ or site_config/ change
 """
 from __future__ import annotations
@@ -27,7 +28,8 @@ from .naming import load_phrases
 from .pages import TemplateProblem, UnsafePath, checked_path, make_env, plan_site, render_page
 from .problems import format_problems
 from .regions import restrict
-from .search import patch_search_worker, teach_jieba
+from .search import (install_segment_cache, patch_search_worker, save_segment_cache,
+                     segment_dictionary_key, teach_jieba)
 from .validate import load_records
 
 log = logging.getLogger("mkdocs.plugins.jingyan")
@@ -95,6 +97,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
 
         t = time.perf_counter()
         words = teach_jieba(self.root, records)
+        install_segment_cache(self.root / self.config.cache_dir, segment_dictionary_key(self.root, records))
         phrases, _ = load_phrases(self.root)  # its problems are `jingyan new`'s to report
         plan = plan_site(records, phrases)
         self.pages, self.csvs = plan.pages, plan.csvs
@@ -151,6 +154,9 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         return context
 
     def on_post_build(self, config):
+        counts = save_segment_cache()
+        if counts:
+            progress("segments", **counts)
         if not patch_search_worker(Path(config.site_dir)):
             log.warning("jingyan: 未能修补 Material 搜索的中文分词（Material 版本已变化？），长词搜索结果可能不准。")
 

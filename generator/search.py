@@ -65,3 +65,156 @@ def patch_search_worker(site_dir: Path) -> bool:
             worker.write_text(new, encoding="utf-8")
             patched = True
     return patched
+
+
+# ------------------------------------------------------------ segmentation cache
+#
+# Material's search plugin segments the title and text of every section of
+# every page with jieba on every build (SearchIndex._segment_chinese), about
+# two thirds of a large build. The result depends only on the text, jieba's
+# dictionary (its own plus the words taught above) and Material's code, so it
+# is memoised by the SHA-256 of the text and kept between builds in
+# <cache_dir>/segments-<dictionary_key>.json: a change of dictionary is a
+# new file, never a stale answer. JSON, not pickle: a cache restored from CI
+# must not be able to run code. Only the entries a build used are saved, so
+# the file does not grow without bound. Written to a temporary file and
+# renamed, so two builds at once each leave a whole file.
+
+SEGMENT_CACHE_FORMAT = 1
+SEGMENT_CACHE_KEEP = 8  # dictionaries (regions, record sets) whose cache files are kept
+
+
+def segment_dictionary_key(root: Path, records: Records) -> str:
+    """A hash of everything jieba's answer depends on besides the text: the
+    domain dictionary file, the record words, and the jieba version."""
+    import hashlib
+    h = hashlib.sha256()
+    path = root / WORDS_FILE
+    h.update(path.read_bytes() if path.exists() else b"")
+    h.update(b"\0")
+    h.update("\n".join(sorted(record_words(records))).encode("utf-8"))
+    h.update(b"\0" + _versions().encode("utf-8"))
+    return h.hexdigest()[:24]
+
+
+def _versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    out = []
+    for dist in ("jieba", "mkdocs-material"):
+        try:
+            out.append(f"{dist}={version(dist)}")
+        except PackageNotFoundError:
+            out.append(f"{dist}=?")
+    return ";".join(out)
+
+
+class _SegmentCache:
+    def __init__(self, path: Path, original):
+        self.path, self.original = path, original
+        self.stored: dict[str, str] = {}
+        self.used: dict[str, str] = {}
+        self.hits = self.misses = 0
+
+    def load(self) -> None:
+        import json
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("format") == SEGMENT_CACHE_FORMAT and data.get("versions") == _versions() \
+                    and isinstance(data.get("entries"), dict):
+                self.stored = data["entries"]
+        except (OSError, ValueError, AttributeError):
+            self.stored = {}  # missing or damaged: segment afresh
+
+    def segment(self, index, data):
+        import hashlib
+        if not isinstance(data, str):
+            return self.original(index, data)
+        key = hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+        found = self.used.get(key)
+        if found is None:
+            found = self.stored.get(key)
+            if isinstance(found, str):
+                self.hits += 1
+            else:
+                found = self.original(index, data)
+                self.misses += 1
+            self.used[key] = found
+        else:
+            self.hits += 1
+        return found
+
+    def save(self) -> None:
+        import json
+        import os
+        import tempfile
+        if not self.misses and len(self.used) == len(self.stored):
+            return  # every entry was found and every stored one used: the file is current
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
+        try:
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; the cache is not
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"format": SEGMENT_CACHE_FORMAT, "versions": _versions(),
+                           "entries": self.used}, fh, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, self.path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        # other dictionaries' files: keep the most recently used few
+        others = sorted(self.path.parent.glob("segments-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in others[SEGMENT_CACHE_KEEP:]:
+            try:
+                old.unlink()
+            except OSError:
+                pass
+
+
+_segment_cache: _SegmentCache | None = None
+
+
+def install_segment_cache(cache_dir: Path, dictionary_key: str) -> bool:
+    """Memoise Material's Chinese segmentation for this build (see above).
+    Returns False, changing nothing, when Material has no such method any more."""
+    global _segment_cache
+    try:
+        from material.plugins.search.plugin import SearchIndex
+    except Exception:
+        return False
+    current = getattr(SearchIndex, "_segment_chinese", None)
+    if not callable(current):
+        return False
+    original = getattr(current, "__jingyan_original__", current)  # mkdocs serve: installed again
+    cache = _SegmentCache(Path(cache_dir) / f"segments-{dictionary_key}.json", original)
+    cache.load()
+
+    def _segment_chinese(self, data):
+        return cache.segment(self, data)
+
+    _segment_chinese.__jingyan_original__ = original
+    SearchIndex._segment_chinese = _segment_chinese
+    _segment_cache = cache
+    return True
+
+
+def save_segment_cache() -> dict[str, int] | None:
+    """Write this build's segmentations to disk; returns {"cached": hits,
+    "segmented": misses} for the progress line, or None when not installed.
+    A failure to write only costs the next build its head start."""
+    global _segment_cache
+    cache, _segment_cache = _segment_cache, None
+    if cache is None:
+        return None
+    try:
+        from material.plugins.search.plugin import SearchIndex
+        if getattr(SearchIndex._segment_chinese, "__jingyan_original__", None) is cache.original:
+            SearchIndex._segment_chinese = cache.original  # until the next build installs it again
+    except Exception:
+        pass
+    try:
+        cache.save()
+    except OSError:
+        pass
+    return {"cached": cache.hits, "segmented": cache.misses}
