@@ -212,3 +212,10 @@ def test_two_builds_at_once_do_not_corrupt_each_other(tmp_path):
     for svg in (root / ".cache/jingyan/charts").glob("*.svg"):
         assert svg.read_bytes().rstrip().endswith(b"</svg>"), svg
     assert not [p for p in (root / ".cache/jingyan/charts").iterdir() if p.suffix != ".svg"]
+
+
+def test_build_leaves_the_environment_as_it_found_it(tmp_path):
+    before = {k: os.environ.get(k) for k in ("JINGYAN_OFFLINE", "JINGYAN_RECORDS", "JINGYAN_REGION")}
+    assert main(["build", "--root", str(REPO), "--records", str(FIXTURE), "--offline",
+                 "--out", str(tmp_path / "off")]) == 0
+    assert {k: os.environ.get(k) for k in before} == before

@@ -95,12 +95,15 @@ def run(args) -> int:
 
     root = Path(args.root).resolve()
     out = (root / (args.out or ("site-offline" if args.offline else "site"))).resolve()
-    # The plugin and mkdocs.yml read these (mkdocs.yml through !ENV).
+    # The plugin and mkdocs.yml read these (mkdocs.yml through !ENV); they are
+    # restored afterwards so a build never changes the next one's settings.
+    settings = {"JINGYAN_OFFLINE": "true" if args.offline else "false"}
     if args.records:
-        os.environ["JINGYAN_RECORDS"] = str(Path(args.records).resolve())
+        settings["JINGYAN_RECORDS"] = str(Path(args.records).resolve())
     if args.region:
-        os.environ["JINGYAN_REGION"] = args.region
-    os.environ["JINGYAN_OFFLINE"] = "true" if args.offline else "false"
+        settings["JINGYAN_REGION"] = args.region
+    saved = {k: os.environ.get(k) for k in settings}
+    os.environ.update(settings)
 
     handler = ProgressHandler(sys.stderr)
     mk_log = logging.getLogger("mkdocs")
@@ -126,6 +129,11 @@ def run(args) -> int:
         raise
     finally:
         mk_log.removeHandler(handler)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     where = f"{out}" + (f" 和 {out.name}.zip" if args.offline else "")
     print(f"✔ 网站已生成到 {where}（共 {time.perf_counter() - started:.1f} 秒）", file=sys.stderr)
     return 0
