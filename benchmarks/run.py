@@ -2,7 +2,7 @@
 
     python benchmarks/run.py                                  # small and county
     python benchmarks/run.py --sizes small,county,province --workdir /tmp/bench
-    python benchmarks/run.py --sizes county --segment-cache   # see README.md
+    python benchmarks/run.py --sizes county --repeat 3         # fastest of three: a shared CPU
 
 For each size: benchmarks/synth.py writes a records tree; `jingyan build
 --records DIR --out OUT` runs as a subprocess three times against a private
@@ -44,29 +44,6 @@ KEY_OF = {v: k for k, v in LABELS.items()}
 # "▸ 读取并检查记录：单位 39，做法 19（0.52 秒）" (bold on a terminal), or the raw log line
 _PRETTY = re.compile(r"^▸ (?:\x1b\[1m)?(?P<name>.+?)(?:\x1b\[0m)?：(?P<text>.*?)(?:（(?P<secs>[\d.]+) 秒）)?$")
 _RAW = re.compile(r"jingyan: (?P<stage>\S+) ?(?P<rest>.*)$")
-
-SEGMENT_HOOK = '''\
-"""Benchmark only: the segmentation cache, until the jingyan plugin installs it itself."""
-import logging
-from pathlib import Path
-
-from generator.search import install_segment_cache, save_segment_cache, segment_dictionary_key
-
-log = logging.getLogger("mkdocs.plugins.jingyan")
-
-
-def on_config(config):
-    root = Path(config.config_file_path).parent
-    records = config.plugins["jingyan"].records
-    install_segment_cache(root / ".cache" / "jingyan", segment_dictionary_key(root, records))
-
-
-def on_post_build(config):
-    figures = save_segment_cache()
-    if figures:
-        log.info("jingyan: segments " + " ".join(f"{k}={v}" for k, v in figures.items()))
-'''
-
 
 def parse_progress(stderr: str) -> dict[str, dict[str, str]]:
     """stage → {figure: value, "seconds": ...} from the build's stderr."""
@@ -122,17 +99,12 @@ def site_figures(site: Path) -> dict:
             "site_bytes": tree_bytes(site), "html_files": sum(1 for _ in site.rglob("*.html"))}
 
 
-def private_root(dst: Path, segment_cache: bool) -> Path:
+def private_root(dst: Path) -> Path:
     """mkdocs.yml, docs/, templates/, site_config/ copied: a build here uses dst/.cache."""
     if dst.exists():
         shutil.rmtree(dst)
     dst.mkdir(parents=True)
-    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    plugin_source = (REPO / "generator" / "plugin.py").read_text(encoding="utf-8")
-    if segment_cache and "install_segment_cache" not in plugin_source:
-        (dst / "segment_hook.py").write_text(SEGMENT_HOOK, encoding="utf-8")
-        text += "\nhooks:\n  - segment_hook.py\n"
-    (dst / "mkdocs.yml").write_text(text, encoding="utf-8")
+    shutil.copyfile(REPO / "mkdocs.yml", dst / "mkdocs.yml")
     for sub in ("docs", "templates", "site_config"):
         shutil.copytree(REPO / sub, dst / sub)
     return dst
@@ -202,7 +174,7 @@ def mib(n: int) -> str:
     return f"{n / 1024 / 1024:.2f}"
 
 
-def bench_size(size: str, work: Path, segment_cache: bool, repeat: int = 1) -> list[dict]:
+def bench_size(size: str, work: Path, repeat: int = 1) -> list[dict]:
     base = work / size
     data, root, out = base / "records-tree", base / "root", base / "site"
     base.mkdir(parents=True, exist_ok=True)
@@ -210,7 +182,7 @@ def bench_size(size: str, work: Path, segment_cache: bool, repeat: int = 1) -> l
     opts = dict(synth.SIZES[size])
     counts = synth.generate(data, seed=1, **opts)
     print(f"[{size}] synth {time.perf_counter() - t:.1f}s: {counts}", file=sys.stderr, flush=True)
-    private_root(root, segment_cache)
+    private_root(root)
     if out.exists():
         shutil.rmtree(out)
     cmd = [sys.executable, "-m", "generator.cli", "build", "--root", str(root),
@@ -259,7 +231,7 @@ def bench_size(size: str, work: Path, segment_cache: bool, repeat: int = 1) -> l
 
 
 def table(rows: list[dict]) -> str:
-    head = ["size", "build", "pages", "charts drawn/cached", "load+validate s", "compute s",
+    head = ["size", "build", "pages", "charts drawn/cached", "search segments cached/new", "load+validate s", "compute s",
             "render pages s", "charts s", "MkDocs s", "total wall s", "CPU s", "peak RSS MiB",
             "search index MiB (gzip)", "site MiB"]
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -267,11 +239,13 @@ def table(rows: list[dict]) -> str:
         st = r["stages"]
         charts = st.get("charts")
         drawn = f"{charts.get('drawn', '?')}/{charts.get('cached', '?')}" if charts else "—"
+        seg = st.get("segments")
+        segs = f"{seg.get('cached', '?')}/{seg.get('segmented', '?')}" if seg else "—"
         sec = {k: (st[k].get("seconds") if k in st else None) for k in OUR_STAGES}
         if r["ours"] is None:
             sec = dict.fromkeys(OUR_STAGES, None)
         out.append("| " + " | ".join([
-            r["size"], r["scenario"], str(r["pages"]), drawn,
+            r["size"], r["scenario"], str(r["pages"]), drawn, segs,
             *(fmt_s(sec[k]) for k in OUR_STAGES), fmt_s(r["mkdocs"]), fmt_s(r["wall"]), fmt_s(r["cpu"]),
             f"{r['rss_mib']:.0f}", f"{mib(r['index_raw'])} ({mib(r['index_gz'])})", mib(r["site_bytes"]),
         ]) + " |")
@@ -282,11 +256,13 @@ def ratios(rows: list[dict]) -> str:
     lines = []
     for size in dict.fromkeys(r["size"] for r in rows):
         cold = next(r for r in rows if r["size"] == size and r["scenario"] == "cold")
+        warm = next(r for r in rows if r["size"] == size and r["scenario"] == "warm")
         plain = next(r for r in rows if r["size"] == size and r["scenario"] == "plain mkdocs")
-        other = {k: v for k, v in cold["stages"].items() if k not in OUR_STAGES}
+        other = {k: v for k, v in cold["stages"].items() if k not in (*OUR_STAGES, "segments")}
         lines.append(
             f"- {size}: generator overhead (our stages / MkDocs, cold) = {cold['ours']:.1f} s / "
-            f"{cold['mkdocs']:.1f} s = {cold['ours'] / cold['mkdocs']:.2f}; whole build / plain MkDocs "
+            f"{cold['mkdocs']:.1f} s = {cold['ours'] / cold['mkdocs']:.2f} (warm: {warm['ours']:.1f} s / "
+            f"{warm['mkdocs']:.1f} s = {warm['ours'] / warm['mkdocs']:.2f}); whole build / plain MkDocs "
             f"with the same {plain['pages']} pages = {cold['wall']:.1f} s / {plain['wall']:.1f} s = "
             f"{cold['wall'] / plain['wall']:.2f}"
             + (f"; other progress lines: {json.dumps(other, ensure_ascii=False)}" if other else ""))
@@ -298,8 +274,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", default="small,county", help="逗号分隔：small,county,province")
     p.add_argument("--workdir", help="工作文件夹（给出时保留）；默认临时文件夹，结束后删除")
     p.add_argument("--keep", action="store_true", help="保留临时工作文件夹")
-    p.add_argument("--segment-cache", action="store_true",
-                   help="插件尚未启用搜索分词缓存时，用 MkDocs hook 临时启用它（对比用）")
     p.add_argument("--repeat", type=int, default=1, help="每种情形生成几次，取最快的一次（CPU 被占用时）")
     p.add_argument("--json", help="把全部结果另存为 JSON")
     a = p.parse_args(argv)
@@ -312,13 +286,12 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict] = []
     try:
         for size in sizes:
-            rows += bench_size(size, work, a.segment_cache, a.repeat)
+            rows += bench_size(size, work, a.repeat)
     finally:
         if rows:
             load = " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
             print(f"\ncpu_count={os.cpu_count()} load_average_at_end={load} repeat={a.repeat} "
-                  f"python={sys.version.split()[0]} "
-                  f"segment_cache={'hook' if a.segment_cache else 'as wired in the plugin'}")
+                  f"python={sys.version.split()[0]}")
             print(table(rows))
             print()
             print(ratios([r for r in rows if any(x["scenario"] == "plain mkdocs" and x["size"] == r["size"]

@@ -77,3 +77,25 @@ def test_landing_page_escapes_names(tmp_path):
     spec = RegionSpec("a-psb", "<script>alert(1)</script>", dict(bureaus=1, stations=2, posts=0, practices=3, brands=0))
     page = landing_page("标题 & <b>", "简介", [spec], tmp_path)
     assert "<script>" not in page and "&lt;script&gt;" in page and "标题 &amp; &lt;b&gt;" in page
+
+
+def test_failed_region_keeps_previous_sites_and_landing_page(tree, tmp_path):
+    out = tmp_path / "regions"
+    records, _ = load_records(REPO, tree)
+    rid = sorted(u.id for u in records.units.values() if u.parent is None)[0]
+    (out / rid).mkdir(parents=True)
+    (out / rid / "index.html").write_text("上一次的网站", encoding="utf-8")
+    (out / "index.html").write_text("上一次的入口页", encoding="utf-8")
+    # an invalid site URL makes MkDocs refuse its configuration: the region's build fails
+    code = main(["build-regions", "--root", str(REPO), "--records", str(tree), "--out", str(out),
+                 "--only", rid, "--site-url", "not a url"])
+    assert code == 1
+    assert (out / rid / "index.html").read_text(encoding="utf-8") == "上一次的网站"
+    assert (out / "index.html").read_text(encoding="utf-8") == "上一次的入口页"
+    assert sorted(p.name for p in out.iterdir()) == sorted([rid, "index.html"])
+
+
+def test_landing_page_without_counts_when_only_top_units_are_known(tmp_path):
+    spec = RegionSpec("a-psb", "甲省", dict(bureaus=1, stations=0, posts=0, practices=0, brands=0))
+    page = landing_page("警务经验", "简介", [spec], tmp_path)
+    assert 'href="a-psb/index.html"' in page and "派出所 0" not in page

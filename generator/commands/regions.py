@@ -116,12 +116,14 @@ def landing_page(title: str, description: str, specs: list[RegionSpec], out: Pat
     e = html.escape
     items = []
     for s in specs:
-        counts = " · ".join(f"{word} {s.counts[key]} {unit}" for key, word, unit in COUNT_WORDS)
+        # no units below the top one: a landing repository holding only the top units; no counts then
+        counts = " · ".join(f"{word} {s.counts[key]} {unit}" for key, word, unit in COUNT_WORDS) \
+            if any(s.counts[key] for key, _, _ in COUNT_WORDS) else ""
         zip_link = ""
         if (out / f"{s.id}.zip").exists():
             zip_link = f' <a class="zip" href="{e(s.id)}.zip">离线版下载</a>'
         items.append(f'<li><a class="region" href="{e(s.id)}/index.html">{e(s.title)}</a>{zip_link}'
-                     f'<span class="counts">{e(counts)}</span></li>')
+                     + (f'<span class="counts">{e(counts)}</span>' if counts else "") + "</li>")
     total = {key: sum(s.counts[key] for s in specs) for key, _, _ in COUNT_WORDS}
     summary = "，".join(f"{word} {total[key]} {unit}" for key, word, unit in COUNT_WORDS)
     return f"""<!doctype html>
@@ -152,7 +154,7 @@ a.zip {{ margin-left: .75rem; font-size: .9rem; }}
 <main>
 <h1>{e(title)}</h1>
 <p>{e(description)}</p>
-<p>按地区分别发布，共 {len(specs)} 个地区：{e(summary)}。请选择地区进入。</p>
+<p>按地区分别发布，共 {len(specs)} 个地区{"：" + e(summary) if any(total.values()) else ""}。请选择地区进入。</p>
 <ul>
 {chr(10).join(items)}
 </ul>
