@@ -219,8 +219,9 @@ class Planner:
             for other in self.by_brand[p.brand]:
                 scores[other.id] += 10
         scores.pop(p.id, None)
-        ranked = sorted(scores, key=lambda pid: (-scores[pid], newest_first([self.r.practices[pid]])[0].period.end,
-                                                 pid))
+        def rank(pid: str):
+            return -scores[pid], -int(self.r.practices[pid].period.end.replace("-", "")), pid
+        ranked = sorted(scores, key=rank)
         return [self.r.practices[pid] for pid in ranked[:RELATED_MAX]]
 
     def practice_page(self, p: Practice) -> PageSpec:

@@ -112,6 +112,19 @@ def is_repo_root(root: Path) -> bool:
     return (Path(root) / "site_config").is_dir()
 
 
+def inputs_ready(root: Path, src: Path, missing_message: str) -> bool:
+    """Both import commands start alike: a repository root and an input file."""
+    import sys
+    from . import messages as IM
+    if not is_repo_root(root):
+        print(IM.NOT_ROOT.format(root=root), file=sys.stderr)
+        return False
+    if not src.is_file():
+        print(missing_message.format(path=src), file=sys.stderr)
+        return False
+    return True
+
+
 def nearest(value: str, options, cutoff: float = 0.4) -> str | None:
     import difflib
     near = difflib.get_close_matches(str(value), [str(o) for o in options], n=1, cutoff=cutoff)

@@ -756,16 +756,12 @@ def run(args) -> int:
 
     from ..commands.new import practice_id, render_practice
     from ..naming import is_valid_id, load_phrases, slug_from_name
-    from . import (check_documents, existing_records, guess_categories, is_repo_root,
+    from . import (check_documents, existing_records, guess_categories, inputs_ready,
                    read_input_text, rel_to, report, resolve_unit, template_env)
 
     root = Path(args.root)
     src = Path(args.file)
-    if not is_repo_root(root):
-        print(IM.NOT_ROOT.format(root=root), file=sys.stderr)
-        return 1
-    if not src.is_file():
-        print(IM.ARTICLE_MISSING.format(path=args.file), file=sys.stderr)
+    if not inputs_ready(root, src, IM.ARTICLE_MISSING):
         return 1
     art = extract(read_input_text(src), src.name)
     if not art.body:

@@ -381,14 +381,10 @@ def _existing(path: Path) -> tuple[dict | None, str | None]:
 
 
 def run(args) -> int:
-    from . import check_documents, existing_records, is_repo_root
+    from . import check_documents, existing_records, inputs_ready
     root = Path(args.root)
     path = Path(args.file)
-    if not is_repo_root(root):
-        print(IM.NOT_ROOT.format(root=root), file=sys.stderr)
-        return 1
-    if not path.is_file():
-        print(IM.STATS_FILE_MISSING.format(path=args.file), file=sys.stderr)
+    if not inputs_ready(root, path, IM.STATS_FILE_MISSING):
         return 1
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
