@@ -48,7 +48,8 @@ class ProgressHandler(logging.Handler):
                 name = f"\033[1m{name}\033[0m"
             print(f"▸ {name}：{text}" + (f"（{secs} 秒）" if secs else ""), file=self.stream, flush=True)
         elif record.levelno >= logging.WARNING:
-            print(f"{record.levelname}: {msg}", file=self.stream, flush=True)
+            level = "错误" if record.levelno >= logging.ERROR else "警告"
+            print(f"{level}：{msg}", file=self.stream, flush=True)
 
 
 @contextlib.contextmanager
@@ -121,7 +122,8 @@ def run(args) -> int:
                 write_zip(out, out.with_name(out.name + ".zip"))
     except (Abort, MkDocsException) as e:
         shutil.rmtree(tmp, ignore_errors=True)
-        print(str(e).strip() or "生成失败。", file=sys.stderr)
+        if not isinstance(e, Abort):  # Abort only says "Aborted with a BuildError!": the cause is logged above
+            print(str(e).strip() or "生成失败。", file=sys.stderr)
         print("网站没有更新：上一次生成的网站保持不变。", file=sys.stderr)
         return 1
     except BaseException:
