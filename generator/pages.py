@@ -6,6 +6,7 @@ templates stay presentation only and a golden test can pin a page's context.
 """
 from __future__ import annotations
 
+import heapq
 import html
 import posixpath
 import re
@@ -95,7 +96,12 @@ def checked_path(path: str) -> str:
 
 def rel_link(from_page: str, to_page: str) -> str:
     """A relative Markdown link MkDocs can check (strict) and rewrite."""
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    # posixpath.relpath, minus its abspath calls: both are normalised site paths
+    here, there = from_page.split("/")[:-1], to_page.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
 
 
 # ------------------------------------------------------------------ helpers
@@ -208,21 +214,26 @@ class Planner:
         for b in records.brands.values():
             self.brands_by_unit[b.unit].append(b)
         self.stats_sections = stats_sections or {}
+        self._related_heads: dict[frozenset, list[Practice]] = {}
 
     def related(self, p: Practice) -> list[Practice]:
         """Same brand first, then most categories in common; newest breaks ties."""
-        scores: dict[str, int] = defaultdict(int)
-        for c in p.categories:
-            for other in self.by_category[c]:
-                scores[other.id] += 1
-        if p.brand:
-            for other in self.by_brand[p.brand]:
-                scores[other.id] += 10
-        scores.pop(p.id, None)
-        def rank(pid: str):
-            return -scores[pid], -int(self.r.practices[pid].period.end.replace("-", "")), pid
-        ranked = sorted(scores, key=rank)
-        return [self.r.practices[pid] for pid in ranked[:RELATED_MAX]]
+        cats = frozenset(p.categories)
+        if cats not in self._related_heads:
+            # Practices with the same categories share one ranking by categories alone,
+            # and only its head can reach the top (RELATED_MAX + 1: p itself may be in
+            # it; brand-mates only push others down). Linear, not quadratic, in practices.
+            pool = {o.id: o for c in cats for o in self.by_category[c]}.values()
+            self._related_heads[cats] = heapq.nsmallest(
+                RELATED_MAX + 1, pool, key=lambda o: self._related_rank(cats, None, o))
+        mates = self.by_brand[p.brand] if p.brand else []
+        pool = {o.id: o for o in [*self._related_heads[cats], *mates] if o.id != p.id}.values()
+        return sorted(pool, key=lambda o: self._related_rank(cats, p.brand, o))[:RELATED_MAX]
+
+    @staticmethod
+    def _related_rank(cats: frozenset, brand: str | None, o: Practice) -> tuple:
+        score = len(cats.intersection(o.categories)) + (10 if brand and o.brand == brand else 0)
+        return -score, -int(o.period.end.replace("-", "")), o.id
 
     def practice_page(self, p: Practice) -> PageSpec:
         path = practice_path(p.id)
@@ -372,11 +383,8 @@ class SitePlan:
 
 def plan_site(records: Records, phrases: dict[str, list[str]] | None = None) -> SitePlan:
     """compute → plan: statistics, then every page, chart and download."""
-    model = stats.build(records)
-    figures, csvs = stats.site_files(model)
-    sections = {u: stats.unit_section(model, u) for u in stats.section_units(model)}
-    dashboard = stats.dashboard(model) if sections else None
-    return SitePlan(plan_pages(records, sections, phrases, dashboard), figures, csvs)
+    st = stats.site_stats(stats.build(records))
+    return SitePlan(plan_pages(records, st.sections, phrases, st.dashboard), st.figures, st.csvs)
 
 
 # ------------------------------------------------------------------ rendering

@@ -155,9 +155,22 @@ class Series:
     values: dict[Key, float]             # present months only
     basis: dict[int, frozenset[str]]     # year → reporting units
     partial: frozenset[Key] = frozenset()
+    _running: dict = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, year: int, month: int) -> Optional[float]:
         return self.values.get((year, month))
+
+    def running_totals(self, year: int) -> list[Optional[float]]:
+        """Sums of months 1..m (index m − 1), None from the first missing month on;
+        added left to right as sum() would, so ytd() gives the same floats."""
+        if year not in self._running:
+            out, total = [], 0.0
+            for m in MONTHS:
+                v = self.values.get((year, m))
+                total = None if v is None or total is None else total + v
+                out.append(total)
+            self._running[year] = out
+        return self._running[year]
 
     @property
     def years(self) -> list[int]:
@@ -196,6 +209,11 @@ def aggregate_series(model, units: Iterable[str], metric_id: str) -> Series:
         return model._series[key]
     metric = model.metrics[metric_id]
     data = {u: model.own.get(u, {}).get(metric_id, {}) for u in units}
+    if len(data) == 1:  # a unit's own figures (most series): nothing to combine
+        (u, vals), = data.items()
+        out = Series(metric_id, metric.aggregate, dict(vals), {y: frozenset([u]) for y in sorted({y for y, _ in vals})})
+        model._series[key] = out
+        return out
     years: dict[int, set[str]] = {}
     for u, vals in data.items():
         for (y, _m) in vals:
@@ -203,8 +221,9 @@ def aggregate_series(model, units: Iterable[str], metric_id: str) -> Series:
     values: dict[Key, float] = {}
     partial = set()
     for y, us in years.items():
+        us = sorted(us)
         for m in MONTHS:
-            got = [data[u][(y, m)] for u in sorted(us) if (y, m) in data[u]]
+            got = [data[u][(y, m)] for u in us if (y, m) in data[u]]
             if len(got) == len(us):
                 values[(y, m)] = combine(got, metric.aggregate)
             elif got:
@@ -299,8 +318,8 @@ def ytd(s: Series, year: int, through: Optional[int] = None) -> Optional[float]:
     through = through or s.latest_month(year)
     if not through:
         return None
-    vals = [s.get(year, m) for m in range(1, through + 1)]
-    return None if any(v is None for v in vals) else combine(vals, s.aggregate)
+    total = s.running_totals(year)[through - 1]
+    return None if total is None else total / through if s.aggregate == "mean" else total
 
 
 def ytd_yoy(s: Series, year: int, through: Optional[int] = None) -> Change:
@@ -823,28 +842,32 @@ def dashboard(model) -> dict:
     return _build_dashboard(_model(model)).context
 
 
-def _all_built(model: StatsModel) -> list[_Built]:
-    built = [b for u in section_units(model) if (b := _build_unit(model, u))]
-    if built:
-        built.append(_build_dashboard(model))
-    return built
+@dataclass
+class SiteStats:
+    """Everything the site shows of the statistics, computed in one pass."""
+    sections: dict[str, dict]                  # unit id → unit_section context
+    dashboard: Optional[dict]                  # the 统计 page, None without statistics
+    figures: list[tuple[str, str, dict]]       # (svg path, kind, data) for charts.py
+    csvs: dict[str, str]                       # download path → CSV text
+
+
+def site_stats(model) -> SiteStats:
+    """Every unit section, the dashboard, and the charts and CSVs they refer to."""
+    model = _model(model)
+    units = {u: b for u in section_units(model) if (b := _build_unit(model, u))}
+    built = [*units.values(), _build_dashboard(model)] if units else []
+    return SiteStats(sections={u: b.context for u, b in units.items()},
+                     dashboard=built[-1].context if built else None,
+                     figures=[f for b in built for f in b.figures],
+                     csvs={k: v for b in built for k, v in b.csvs.items()})
 
 
 def chart_figures(model) -> list[tuple[str, str, dict]]:
     """(svg path, kind, data) of every chart that unit_section and dashboard refer to;
     `charts.plan_charts` turns them into ChartSpecs."""
-    return [f for b in _all_built(_model(model)) for f in b.figures]
+    return site_stats(model).figures
 
 
 def csv_files(model) -> dict[str, str]:
     """Relative path → CSV text (UTF-8 with BOM, Chinese header) of every download link."""
-    out: dict[str, str] = {}
-    for b in _all_built(_model(model)):
-        out.update(b.csvs)
-    return out
-
-
-def site_files(model) -> tuple[list[tuple[str, str, dict]], dict[str, str]]:
-    """chart_figures and csv_files in one pass."""
-    built = _all_built(_model(model))
-    return [f for b in built for f in b.figures], {k: v for b in built for k, v in b.csvs.items()}
+    return site_stats(model).csvs

@@ -328,7 +328,8 @@ def test_bureau_section_rolls_up_and_ranks():
 
 def test_paths_in_sections_match_charts_and_csvs():
     model = stats.build(section_records())
-    figures, csvs = stats.site_files(model)
+    site = stats.site_stats(model)
+    figures, csvs = site.figures, site.csvs
     names = {f[0] for f in figures}
     referenced = set()
     for u in stats.section_units(model):
@@ -340,6 +341,8 @@ def test_paths_in_sections_match_charts_and_csvs():
     referenced |= {b["chart"] for b in dash["charts"] + dash["rankings"]}
     assert referenced == names
     assert set(csvs) == set(stats.csv_files(model)) and len(figures) == len(stats.chart_figures(model))
+    assert site.sections == {u: stats.unit_section(model, u) for u in stats.section_units(model)}
+    assert site.dashboard == dash
 
 
 def test_csv_content():
