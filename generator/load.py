@@ -356,10 +356,22 @@ def load_file(path: Path, root: Path, kind: str, _seen: dict | None = None) -> t
     text, problem = read_text(path, root, _seen)
     if problem:
         return None, problem
-    node, problem = parse_yaml(text, rel(path, root))
+    return parse_source(Source(rel(path, root), kind, text))
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file read and decoded, not yet parsed."""
+    path: str  # relative, forward slashes
+    kind: str
+    text: str
+
+
+def parse_source(src: Source) -> tuple[Document | None, Problem | None]:
+    node, problem = parse_yaml(src.text, src.path)
     if problem:
         return None, problem
-    return Document(rel(path, root), kind, node, text), None
+    return Document(src.path, src.kind, node, src.text), None
 
 
 def _record_files(folder: Path, recursive: bool) -> list[Path]:
@@ -417,25 +429,39 @@ def load_tree(root: Path, records: Path | None = None) -> tuple[list[Document], 
     site_config/ is used when it has one.
     """
     with no_gc():
-        return _load_tree(root, records)
+        sources, problems = read_tree(root, records)
+        docs = []
+        for src in sources:
+            doc, problem = parse_source(src)
+            docs += [doc] if doc else []
+            problems += [problem] if problem else []
+        return docs, problems
 
 
-def _load_tree(root: Path, records: Path | None) -> tuple[list[Document], list[Problem]]:
+def read_tree(root: Path, records: Path | None = None) -> tuple[list[Source], list[Problem]]:
+    """Every configuration and record file, read and decoded (configuration
+    first); a problem for each that cannot be read and each stray file."""
     root = Path(root)
     records_root = Path(records) if records else root
     config_root = records_root if (records_root / "site_config").is_dir() else root
-    docs: list[Document] = []
+    sources: list[Source] = []
     problems: list[Problem] = []
     config_seen: dict = {}  # folders known to lie inside the root (see _inside)
     records_seen: dict = {} if records_root != config_root else config_seen
+
+    def read(path: Path, base: Path, kind: str, seen: dict) -> None:
+        text, problem = read_text(path, base, seen)
+        if problem:
+            problems.append(problem)
+        else:
+            sources.append(Source(rel(path, base), kind, text))
+
     for kind, sub in CONFIG_FILES.items():
         path = config_root / sub
         if not path.exists():
             problems.append(Problem(rel(path, config_root), 0, 0, M.CONFIG_MISSING))
             continue
-        doc, problem = load_file(path, config_root, kind, config_seen)
-        docs += [doc] if doc else []
-        problems += [problem] if problem else []
+        read(path, config_root, kind, config_seen)
     for kind, sub in RECORD_DIRS.items():
         folder = records_root / sub
         if kind == "stats" and folder.is_dir():
@@ -443,11 +469,9 @@ def _load_tree(root: Path, records: Path | None) -> tuple[list[Document], list[P
                 if not entry.is_dir() and entry.name != "README.md" and not entry.name.startswith("."):
                     problems.append(Problem(rel(entry, records_root), 0, 0, M.STATS_NOT_IN_FOLDER))
         for path in _record_files(folder, recursive=(kind == "stats")):
-            doc, problem = load_file(path, records_root, kind, records_seen)
-            docs += [doc] if doc else []
-            problems += [problem] if problem else []
+            read(path, records_root, kind, records_seen)
     problems += stray_files(records_root)
-    return docs, problems
+    return sources, problems
 
 
 def walk_nodes(node: yaml.Node):

@@ -23,6 +23,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from . import messages as M
+from .cache import CACHE_DIR
 from .charts import ChartError, ChartSpec, draw_charts
 from .naming import load_phrases
 from .pages import TemplateProblem, UnsafePath, checked_path, make_env, plan_site, render_page
@@ -40,7 +41,7 @@ WATCHED = ("records", "templates", "site_config")
 class JingyanConfig(Config):
     records = c.Type(str, default="")  # another records tree; "" = the repository's own
     region = c.Type(str, default="")  # build only this region's units (a unit id)
-    cache_dir = c.Type(str, default=".cache/jingyan")
+    cache_dir = c.Type(str, default=CACHE_DIR)
 
 
 def check_jieba() -> None:
@@ -82,7 +83,8 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
 
         t = time.perf_counter()
         records_dir = self.config.records or os.environ.get("JINGYAN_RECORDS") or None
-        records, problems = load_records(self.root, Path(records_dir) if records_dir else None)
+        records, problems = load_records(self.root, Path(records_dir) if records_dir else None,
+                                         cache_dir=self.root / self.config.cache_dir)
         if problems:
             raise PluginError(M.BUILD_FAILED.format(n=len(problems)) + "\n" + format_problems(problems))
         region = self.config.region or os.environ.get("JINGYAN_REGION")

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
+from dataclasses import dataclass
 import re
+import sys
 import typing
 from datetime import date
 from functools import lru_cache
@@ -18,7 +21,7 @@ import yaml
 
 from . import messages as M
 from . import model
-from .load import RECORD_DIRS, Document, load_tree, no_gc, walk_nodes
+from .load import RECORD_DIRS, Document, Source, no_gc, parse_source, read_tree, walk_nodes
 from .model import (DATE_RE, ID_MAX, ID_RE, METRIC_ID_RE, MONTH_RE, URL_RE, Records,
                     Where)
 from .privacy import find_personal_data, normalise_allow
@@ -506,6 +509,40 @@ def _record_id_of(path: str) -> tuple[str, str] | None:
     return None
 
 
+@dataclass
+class Converted:
+    """One file converted and scanned: all the cross-record checks need of it.
+    Depends only on the file (path, kind, text) and the privacy allow-list."""
+    path: str
+    kind: str
+    obj: object | None                 # the record, None when unusable
+    partial: object | None             # what did convert of an unusable record
+    problems: list[Problem]
+    broken: set[tuple[type, str]]      # (record type, id) that failed to convert
+
+
+def convert_document(doc: Document, allow: frozenset[str] = frozenset()) -> Converted:
+    """The first pass on one file: shapes, types, formats, personal data."""
+    conv = Converter(doc.path)
+    cls = CONFIG_TYPES.get(doc.kind) or model.RECORD_KINDS[doc.kind]
+    try:
+        obj = conv.record(doc.node, cls)
+    except _TooMany:
+        obj, conv.partial = None, None
+        conv.problems.append(Problem(doc.path, 0, 0, M.TOO_MANY_PROBLEMS.format(n=MAX_PROBLEMS_PER_FILE)))
+    problems = conv.problems
+    if doc.kind in model.RECORD_KINDS:
+        problems += _privacy(doc, allow)[:MAX_PROBLEMS_PER_FILE]
+    partial = conv.partial if obj is None and isinstance(conv.partial, cls) else None
+    return Converted(doc.path, doc.kind, obj, partial, problems, conv.broken)
+
+
+def allow_list(configs: list[Converted]) -> frozenset[str]:
+    """The privacy allow-list of site.yml (empty while site.yml is unusable)."""
+    site = next((c.obj for c in configs if c.kind == "site"), None)
+    return normalise_allow(site.privacy_allow if site else [])
+
+
 def validate(docs: list[Document], today: date | None = None,
              unreadable: list[str] | tuple = ()) -> tuple[Records | None, list[Problem]]:
     """Check every document; build `Records` only when nothing is wrong.
@@ -514,6 +551,15 @@ def validate(docs: list[Document], today: date | None = None,
     ids (the file names) still count as existing, so that one broken file does not
     make every record that refers to it report an unknown reference too.
     """
+    configs = [convert_document(d) for d in docs if d.kind in CONFIG_TYPES]
+    allow = allow_list(configs)
+    return check(configs + [convert_document(d, allow) for d in docs if d.kind not in CONFIG_TYPES],
+                 today, unreadable)
+
+
+def check(files: list[Converted], today: date | None = None,
+          unreadable: list[str] | tuple = ()) -> tuple[Records | None, list[Problem]]:
+    """The second pass: references, hierarchy, dates, duplicates (see validate)."""
     today = today or date.today()
     problems: list[Problem] = []
     converted: dict[str, list] = {k: [] for k in ("unit", "practice", "brand", "stats")}
@@ -525,33 +571,21 @@ def validate(docs: list[Document], today: date | None = None,
             broken[found[0]].add(found[1])
     kind_of = {model.Unit: "unit", model.Practice: "practice", model.Brand: "brand",
                model.Metric: "metric", model.Category: "category"}
-    for doc in docs:
-        conv = Converter(doc.path)
-        cls = CONFIG_TYPES.get(doc.kind) or model.RECORD_KINDS[doc.kind]
-        try:
-            obj = conv.record(doc.node, cls)
-        except _TooMany:
-            obj, conv.partial = None, None
-            conv.problems.append(Problem(doc.path, 0, 0, M.TOO_MANY_PROBLEMS.format(n=MAX_PROBLEMS_PER_FILE)))
-        problems += conv.problems
-        for c, i in conv.broken:
+    for f in files:
+        problems += f.problems
+        for c, i in f.broken:
             if c in kind_of:
                 broken[kind_of[c]].add(i)
-        if obj is None:
-            if doc.kind in broken:
-                broken[doc.kind].add(Path(doc.path).stem)
-            if doc.kind in converted and isinstance(conv.partial, cls):
-                converted[doc.kind].append(conv.partial)  # checked, never published
+        if f.obj is None:
+            if f.kind in broken:
+                broken[f.kind].add(Path(f.path).stem)
+            if f.kind in converted and f.partial is not None:
+                converted[f.kind].append(f.partial)  # checked, never published
             continue
-        if doc.kind in CONFIG_TYPES:
-            config[doc.kind] = obj
+        if f.kind in CONFIG_TYPES:
+            config[f.kind] = f.obj
         else:
-            converted[doc.kind].append(obj)
-    site = config.get("site")
-    allow = normalise_allow(site.privacy_allow if site else [])
-    for doc in docs:
-        if doc.kind in model.RECORD_KINDS:
-            problems += _privacy(doc, allow)[:MAX_PROBLEMS_PER_FILE]
+            converted[f.kind].append(f.obj)
 
     ck = Checker(today)
     metrics = ck.unique_items(getattr(config.get("metrics"), "metrics", []))
@@ -609,11 +643,48 @@ def validate(docs: list[Document], today: date | None = None,
     return records, []
 
 
-def load_records(root: Path, records: Path | None = None,
-                 today: date | None = None) -> tuple[Records | None, list[Problem]]:
-    """load → validate: the one way in for the generator, the CLI and the plugin."""
-    docs, problems = load_tree(Path(root), records)
+def load_records(root: Path, records: Path | None = None, today: date | None = None,
+                 cache_dir: Path | None = None) -> tuple[Records | None, list[Problem]]:
+    """load → validate: the one way in for the generator, the CLI and the plugin.
+
+    With `cache_dir`, a file whose text is unchanged since an earlier run is
+    neither parsed nor converted again (its result is in the memo there); the
+    cross-record checks always run on everything.
+    """
+    from .cache import Memo
     with no_gc():
-        result, more = validate(docs, today, unreadable=[p.path for p in problems])
+        sources, problems = read_tree(Path(root), records)
+        unreadable = [p.path for p in problems]
+        memo = Memo(Path(cache_dir) / "records.pickle", _memo_version()) if cache_dir else None
+
+        def convert(src: Source, allow: frozenset[str]) -> Converted | None:
+            key = hashlib.sha256("\0".join([src.kind, src.path, *sorted(allow), src.text])
+                                 .encode("utf-8", "surrogatepass")).hexdigest()
+            found = memo.get(key) if memo else None
+            if found is None:
+                doc, problem = parse_source(src)
+                if problem:
+                    problems.append(problem)
+                    unreadable.append(src.path)
+                    return None
+                found = convert_document(doc, allow)
+                if memo:
+                    memo.put(key, found)
+            return found
+
+        configs = [c for s in sources if s.kind in CONFIG_TYPES if (c := convert(s, frozenset()))]
+        allow = allow_list(configs)
+        files = configs + [c for s in sources if s.kind not in CONFIG_TYPES if (c := convert(s, allow))]
+        result, more = check(files, today, unreadable)
+        if memo:
+            memo.save()
     problems = sorted(set(problems + more))
     return (None if problems else result), problems
+
+
+@lru_cache(maxsize=1)
+def _memo_version() -> str:
+    """What a converted file depends on besides its text: this code and PyYAML."""
+    from . import cache, load, messages, privacy, problems
+    return cache.source_hash(cache, load, messages, model, privacy, problems, sys.modules[__name__]) \
+        + yaml.__version__

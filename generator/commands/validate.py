@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from ..problems import format_problems
+from ..cache import CACHE_DIR
 from ..validate import load_records
 
 
@@ -38,7 +39,8 @@ def _relative(path: str, base: Path) -> str:
 
 
 def run(args) -> int:
-    records, problems = load_records(Path(args.root), args.records and Path(args.records), today=args.today)
+    records, problems = load_records(Path(args.root), args.records and Path(args.records), today=args.today,
+                                     cache_dir=Path(args.root) / CACHE_DIR)
     if args.paths:  # pre-commit passes the changed files; references still need the whole tree
         base = Path(args.records or args.root)
         wanted = {_relative(p, base) for p in args.paths}
