@@ -24,6 +24,7 @@ import math
 import multiprocessing
 import os
 import tempfile
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -178,37 +179,68 @@ def _num(v: float, _pos=None) -> str:
     return f"{v:.1f}".replace("-", "\u2212")
 
 
+def _text_width(text: str, points: float) -> float:
+    """Inches `text` takes at `points` size: full-width (CJK) glyphs 1 em, others 0.62 em."""
+    em = sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.62 for ch in text)
+    return em * points / 72
+
+
+DASHED = (0, (4, 2.5))
+KEY_ROW, KEY_HANDLE, KEY_GAP = 0.21, 0.33, 0.09   # inches
+
+
+def _key(fig, ax, entries: list[tuple[str, str, float, object]]) -> None:
+    """A legend right of `ax`: (label, colour, line width, line style) a row.
+    Plain lines and text in inches: Matplotlib's Legend (offset boxes) took
+    40% of a trend chart's time."""
+    from matplotlib.lines import Line2D
+    box = ax.get_position()
+    w, h = fig.get_size_inches()
+    x, y = box.x1 * w + 0.12, box.y1 * h - 0.08
+    for i, (label, colour, width, style) in enumerate(entries):
+        row = y - i * KEY_ROW
+        fig.add_artist(Line2D([x, x + KEY_HANDLE], [row, row], transform=fig.dpi_scale_trans, color=colour,
+                              linewidth=width, linestyle=style, solid_capstyle="butt"))
+        fig.text(x + KEY_HANDLE + KEY_GAP, row, label, transform=fig.dpi_scale_trans, va="center",
+                 ha="left", fontsize=9, color=TEXT)
+
+
 def _trend_figure(data: dict):
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     panels = data["panels"]
-    fig = Figure(figsize=(WIDTH, 3.6 + 2.3 * (len(panels) - 1)), layout="constrained")
+    year, prev = data["year"], data.get("previous_year")
+    values = [[v for line in p["lines"] for k in ("current", "previous") for v in (line.get(k) or [])
+               if v is not None] for p in panels]
+    tops = [max([0.0, *vals]) for vals in values]
+    # Fixed margins from the text they must hold: constrained layout measured
+    # every label again and drew twice, 40% of a chart's time.
+    labels = [line["label"] for p in panels for line in p["lines"]] + [f"{year} 年"]
+    left = max(_text_width(_num(t * 1.12), 9) for t in tops) + 0.55   # ticks, gap, rotated unit label
+    right = max(_text_width(t, 9) for t in labels) + 0.12 + KEY_HANDLE + KEY_GAP + 0.2
+    height = 3.6 + 2.3 * (len(panels) - 1)
+    fig = Figure(figsize=(WIDTH, height))
+    fig.subplots_adjust(left=left / WIDTH, right=1 - right / WIDTH, top=1 - 0.78 / height,
+                        bottom=0.42 / height, hspace=0.16)
     axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
     fig.suptitle(data["title"], x=0.01, ha="left", color=TEXT)
     x = list(range(1, 13))
-    year, prev = data["year"], data.get("previous_year")
-    for i, (ax, panel) in enumerate(zip(axes, panels)):
-        handles = []
-        top = 0.0
+    for i, (ax, panel, top) in enumerate(zip(axes, panels, tops)):
+        key = []
         for line in panel["lines"]:
             colour = PALETTE[line["colour"] % len(PALETTE)]
             cur = [math.nan if v is None else v for v in line["current"]]
             ax.plot(x, cur, color=colour, linewidth=2.0, marker="o", markersize=3.5, solid_capstyle="round")
-            handles.append(Line2D([], [], color=colour, linewidth=2.0, label=line["label"]))
-            top = max([top, *[v for v in cur if not math.isnan(v)]])
+            key.append((line["label"], colour, 2.0, "-"))
             if line.get("previous"):
                 old = [math.nan if v is None else v for v in line["previous"]]
-                ax.plot(x, old, color=colour, linewidth=1.5, linestyle=(0, (4, 2.5)), marker="o",
+                ax.plot(x, old, color=colour, linewidth=1.5, linestyle=DASHED, marker="o",
                         markersize=2.5, markerfacecolor="none", alpha=0.9)
-                top = max([top, *[v for v in old if not math.isnan(v)]])
-        handles.append(Line2D([], [], color=TEXT, linewidth=2.0, label=f"{year} 年"))
+        key.append((f"{year} 年", TEXT, 2.0, "-"))
         if prev:
-            handles.append(Line2D([], [], color=TEXT, linewidth=1.5, linestyle=(0, (4, 2.5)),
-                                  label=f"{prev} 年"))
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0,
-                  handlelength=2.4, labelcolor=TEXT)
+            key.append((f"{prev} 年", TEXT, 1.5, DASHED))
+        _key(fig, ax, key)
         ax.set_ylabel(f"单位：{panel['unit']}")
         ax.set_xlim(0.5, 12.5)
         ax.set_xticks(x, MONTH_LABELS)
