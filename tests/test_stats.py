@@ -7,6 +7,8 @@ import io
 from pathlib import Path
 
 import jinja2
+import re
+
 import pytest
 
 from generator import stats
@@ -410,11 +412,18 @@ def test_section_template(trim):
     assert "(../../charts/units/bureau/zhi-an-xing-shi.csv)" in text
     assert "(../../charts/units/bureau/ranking.svg)" in text
     assert "夏格庄&lt;派出所&gt;" in text and "<派出所>" not in text
-    tables = table_blocks(text)
-    assert len(tables) == 2 + 2 + 1           # two groups (summary + months), the ranking
-    assert len(tables[0]) == 2 + 2 and len(tables[1]) == 2 + 13
-    assert tables[1][1].startswith("| :--- | ---: |")
-    assert all(line.endswith("|") for t in tables for line in t)
+    # the tables are HTML blocks: each starts a line after a blank one, so
+    # Markdown passes it through untouched (no inline parsing of every cell)
+    tables = re.findall(r"(?<=\n\n)<table>\n.*?\n</table>(?=\n)", text, re.S)
+    assert len(tables) == text.count("<table>") == 2 + 2 + 1   # two groups (summary + months), the ranking
+    assert [t.count("<tr>") for t in tables[:2]] == [1 + 2, 1 + 13]
+    assert '<th style="text-align: left;">月份</th><th style="text-align: right;">' in tables[1]
+    assert '<td style="text-align: right;">1</td><td style="text-align: left;">' in tables[4]  # 名次, 单位
+    import markdown
+    html = markdown.markdown(text, extensions=["tables", "attr_list", "admonition"])
+    assert html.count("<table>") == 5 and "&lt;table" not in html
+    assert "夏格庄&lt;派出所&gt;" in html and "<派出所>" not in html
+    assert html.count("data-search-exclude") == 1 + 2 + 1      # 月度统计, two groups, the ranking
 
 
 @pytest.mark.parametrize("trim", [False, True])
