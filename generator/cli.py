@@ -14,6 +14,7 @@ COMMANDS = {
     "validate": ("generator.commands.validate", "检查全部记录，有问题时逐条列出（文件:行:列: 说明）"),
     "build": ("generator.commands.build", "生成网站到 site/（失败时保留上一次的网站）"),
     "build-regions": ("generator.commands.regions", "按地区分别生成网站（并行），再生成入口页 site-regions/index.html"),
+    "serve": ("generator.commands.serve", "本地预览网站；改动记录后只重建受影响的页面，几秒内可见"),
     "render": ("generator.commands.render", "把生成的 Markdown 写到指定文件夹，便于检查"),
     "schema": ("generator.commands.schema", "生成记录的 JSON Schema（编辑器自动补全用）"),
     "new": ("generator.commands.new", "按模板新建一条记录：unit、practice、brand 或 stats"),

@@ -5,11 +5,14 @@ on_config  load → validate → compute → plan pages and charts (fails the bu
 on_files   render the planned pages and add them, the charts and the CSVs
 on_page_context  point "edit this page" at the YAML record behind a page
 on_post_build    keep this build's jieba segmentations for the next one; fix
-                 Material's Chinese query segmentation in the built worker
+                 Material's Chinese query segmentation in the built worker;
+                 with `mkdocs serve --dirty`, keep the search entries of the
+                 pages left unbuilt (generator/dirty.py)
 on_serve   rebuild when records/, templates/ or site_config/ change
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -19,9 +22,10 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
+from . import dirty
 from . import messages as M
 from .cache import CACHE_DIR
 from .charts import ChartError, ChartSpec, draw_charts
@@ -30,7 +34,7 @@ from .pages import TemplateProblem, UnsafePath, checked_path, make_env, plan_sit
 from .problems import format_problems
 from .regions import restrict
 from .search import (install_segment_cache, patch_search_worker, save_segment_cache,
-                     segment_dictionary_key, teach_jieba)
+                     segment_dictionary_key, teach_jieba, vocabulary_size)
 from .validate import load_records
 
 log = logging.getLogger("mkdocs.plugins.jingyan")
@@ -98,8 +102,11 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
                  seconds=f"{time.perf_counter() - t:.2f}")
 
         t = time.perf_counter()
-        words = teach_jieba(self.root, records)
-        install_segment_cache(self.root / self.config.cache_dir, segment_dictionary_key(self.root, records))
+        words = vocabulary_size(self.root, records)
+        teach = functools.partial(teach_jieba, self.root, records)
+        if not install_segment_cache(self.root / self.config.cache_dir, segment_dictionary_key(self.root, records),
+                                     before_first_miss=teach):
+            teach()
         phrases, _ = load_phrases(self.root)  # its problems are `jingyan new`'s to report
         plan = plan_site(records, phrases)
         self.pages, self.csvs = plan.pages, plan.csvs
@@ -131,7 +138,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         env = make_env(self.root, self.records.site.templates_dir)
         try:
             for spec in self.pages:
-                files.append(File.generated(config, checked_path(spec.path), content=render_page(env, spec)))
+                files.append(dirty.page_file(config, checked_path(spec.path), render_page(env, spec)))
             for name, text in sorted(self.csvs.items()):
                 files.append(File.generated(config, checked_path(name), content=text))
         except (TemplateProblem, UnsafePath) as e:
@@ -146,6 +153,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         for name, path in sorted(report.files.items()):
             files.append(File.generated(config, checked_path(name), abs_src_path=str(path)))
         progress("charts", drawn=report.drawn, cached=report.cached, seconds=f"{time.perf_counter() - t:.2f}")
+        self.files = files
         return files
 
     def on_page_context(self, context, page, config, nav):
@@ -155,7 +163,14 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
             page.edit_url = base.rstrip("/") + "/" + source
         return context
 
+    def on_startup(self, *, command, dirty):
+        self.dirty = dirty  # `mkdocs serve --dirty`: see generator/dirty.py
+
+    @event_priority(100)  # before the search plugin writes its index
     def on_post_build(self, config):
+        skipped = dirty.finish_build(config, self.files, getattr(self, "dirty", False))
+        if skipped:
+            progress("dirty", skipped=skipped)
         counts = save_segment_cache()
         if counts:
             progress("segments", **counts)

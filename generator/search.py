@@ -35,17 +35,23 @@ def record_words(records: Records) -> set[str]:
     return {w.strip() for w in words if 1 < len(w.strip()) <= 20}
 
 
-def teach_jieba(root: Path, records: Records) -> int:
+def vocabulary_size(root: Path, records: Records) -> int:
+    """How many words teach_jieba adds (for the progress line; needs no jieba)."""
+    path = root / WORDS_FILE
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return sum(1 for line in lines if line.strip()) + len(record_words(records))
+
+
+def teach_jieba(root: Path, records: Records) -> None:
+    """Add the domain dictionary and the record words to jieba. Loading jieba's
+    own dictionary first takes about 1.5 s, so the build calls this only when
+    a text actually has to be segmented (see install_segment_cache)."""
     import jieba
-    count = 0
     path = root / WORDS_FILE
     if path.exists():
         jieba.load_userdict(str(path))
-        count += sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
     for word in sorted(record_words(records)):
         jieba.add_word(word, freq=1000)
-        count += 1
-    return count
 
 
 # Material 9's query segmenter (integrations/search/query/segment) only tries
@@ -53,17 +59,22 @@ def teach_jieba(root: Path, records: Records) -> int:
 # for 警务助理 becomes 警务* and ranks every page about 警务 alike. This is the
 # one-character upstream fix (`<` → `<=`), applied to the built copy of the
 # worker; if Material's code changes, the build says so and leaves it alone.
-_SEGMENT_LOOP = re.compile(r"for\(let (\w)=(\w)\+1;\1<(\w)\.length;\1\+\+\)\3\.slice\(\2,\1\)in")
+_SEGMENT_LOOP = re.compile(r"for\(let (\w)=(\w)\+1;\1<(=?)(\w)\.length;\1\+\+\)\4\.slice\(\2,\1\)in")
 
 
 def patch_search_worker(site_dir: Path) -> bool:
+    """True when the built worker has the fix (patched now, or by an earlier
+    build whose copy a dirty build kept)."""
     patched = False
     for worker in sorted((site_dir / "assets/javascripts/workers").glob("search.*.min.js")):
         text = worker.read_text(encoding="utf-8")
-        new, n = _SEGMENT_LOOP.subn(lambda m: m.group(0).replace(f"{m.group(1)}<", f"{m.group(1)}<="), text)
-        if n == 1:
-            worker.write_text(new, encoding="utf-8")
-            patched = True
+        loops = _SEGMENT_LOOP.findall(text)
+        if len(loops) != 1:
+            continue
+        if not loops[0][2]:  # "<", not yet "<="
+            worker.write_text(_SEGMENT_LOOP.sub(lambda m: m.group(0).replace(f"{m.group(1)}<", f"{m.group(1)}<="),
+                                                text), encoding="utf-8")
+        patched = True
     return patched
 
 
@@ -109,8 +120,8 @@ def _versions() -> str:
 
 
 class _SegmentCache:
-    def __init__(self, path: Path, original):
-        self.path, self.original = path, original
+    def __init__(self, path: Path, original, before_first_miss=None):
+        self.path, self.original, self.before_first_miss = path, original, before_first_miss
         self.stored: dict[str, str] = {}
         self.used: dict[str, str] = {}
         self.hits = self.misses = 0
@@ -136,6 +147,9 @@ class _SegmentCache:
             if isinstance(found, str):
                 self.hits += 1
             else:
+                if self.before_first_miss:  # e.g. teach jieba: not needed while every text is cached
+                    self.before_first_miss, teach = None, self.before_first_miss
+                    teach()
                 found = self.original(index, data)
                 self.misses += 1
             self.used[key] = found
@@ -175,9 +189,11 @@ class _SegmentCache:
 _segment_cache: _SegmentCache | None = None
 
 
-def install_segment_cache(cache_dir: Path, dictionary_key: str) -> bool:
-    """Memoise Material's Chinese segmentation for this build (see above).
-    Returns False, changing nothing, when Material has no such method any more."""
+def install_segment_cache(cache_dir: Path, dictionary_key: str, before_first_miss=None) -> bool:
+    """Memoise Material's Chinese segmentation for this build (see above);
+    `before_first_miss` is called once, before the first text not in the cache
+    is segmented. Returns False, changing nothing, when Material has no such
+    method any more (the caller must then do that work itself)."""
     global _segment_cache
     try:
         from material.plugins.search.plugin import SearchIndex
@@ -187,7 +203,7 @@ def install_segment_cache(cache_dir: Path, dictionary_key: str) -> bool:
     if not callable(current):
         return False
     original = getattr(current, "__jingyan_original__", current)  # mkdocs serve: installed again
-    cache = _SegmentCache(Path(cache_dir) / f"segments-{dictionary_key}.json", original)
+    cache = _SegmentCache(Path(cache_dir) / f"segments-{dictionary_key}.json", original, before_first_miss)
     cache.load()
 
     def _segment_chinese(self, data):
