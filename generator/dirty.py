@@ -38,10 +38,15 @@ def page_file(config, path: str, content: str) -> File:
     return f
 
 
-def finish_build(config, files, dirty: bool) -> int:
-    """Called before the search plugin writes its index: in a dirty build, put
-    back the search entries of the pages it skipped; remember this build for the
-    next. Returns how many pages were skipped."""
+def unbuilt(files, dirty: bool) -> list[File]:
+    """The pages a dirty build will skip: generated ones with unchanged Markdown,
+    hand-written ones with unchanged files. Asked before the build writes anything."""
+    return [f for f in files.documentation_pages() if dirty and not f.is_modified()]
+
+
+def finish_build(config, skipped: list[File]) -> None:
+    """Called before the search plugin writes its index: put back the search
+    entries of the pages this build skipped; remember this build for the next."""
     _digests.clear()
     _digests.update(_pending)   # only now: a failed build must not mark pages as done
     _pending.clear()
@@ -49,12 +54,9 @@ def finish_build(config, files, dirty: bool) -> int:
     by_page: dict[str, list[dict]] = defaultdict(list)
     for entry in getattr(index, "entries", []):
         by_page[entry["location"].split("#")[0]].append(entry)
-    # generated pages with unchanged Markdown, and hand-written ones with unchanged files
-    skipped = [f for f in files.documentation_pages() if dirty and not f.is_modified()]
     for f in skipped:
         if index is not None and f.url in _entries and f.url not in by_page:
             index.entries += _entries[f.url]
             by_page[f.url] = _entries[f.url]
     _entries.clear()
     _entries.update(by_page)
-    return len(skipped)

@@ -153,7 +153,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         for name, path in sorted(report.files.items()):
             files.append(File.generated(config, checked_path(name), abs_src_path=str(path)))
         progress("charts", drawn=report.drawn, cached=report.cached, seconds=f"{time.perf_counter() - t:.2f}")
-        self.files = files
+        self.unbuilt = dirty.unbuilt(files, getattr(self, "dirty", False))
         return files
 
     def on_page_context(self, context, page, config, nav):
@@ -168,9 +168,9 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
 
     @event_priority(100)  # before the search plugin writes its index
     def on_post_build(self, config):
-        skipped = dirty.finish_build(config, self.files, getattr(self, "dirty", False))
-        if skipped:
-            progress("dirty", skipped=skipped)
+        dirty.finish_build(config, self.unbuilt)
+        if self.unbuilt:
+            progress("dirty", skipped=len(self.unbuilt))
         counts = save_segment_cache()
         if counts:
             progress("segments", **counts)
@@ -178,7 +178,9 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
             log.warning("jingyan: 未能修补 Material 搜索的中文分词（Material 版本已变化？），长词搜索结果可能不准。")
 
     def on_serve(self, server, config, builder):
-        for name in WATCHED:
-            if (self.root / name).is_dir():
-                server.watch(str(self.root / name))
+        records_dir = self.config.records or os.environ.get("JINGYAN_RECORDS")
+        for base in [self.root] + ([Path(records_dir)] if records_dir else []):  # --records: that tree too
+            for name in WATCHED:
+                if (base / name).is_dir():
+                    server.watch(str(base / name))
         return server

@@ -60,9 +60,11 @@ def test_guide_command_runs(tmp_path, page, command):
     _prepare_inputs(repo)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     args = shlex.split(command)
-    if args[:2] == ["mkdocs", "serve"]:
+    if args[1:2] == ["serve"]:  # mkdocs serve, jingyan serve: wait for the page, then stop
         port = _free_port()
-        proc = subprocess.Popen(args + ["-a", f"127.0.0.1:{port}", "--no-livereload"], cwd=repo, env=env,
+        address = ["-a", f"127.0.0.1:{port}", "--no-livereload"] if args[0] == "mkdocs" \
+            else ["--dev-addr", f"127.0.0.1:{port}"]
+        proc = subprocess.Popen(args + address, cwd=repo, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
             deadline = time.time() + 300  # a cold chart cache on a busy 2-core CI machine
@@ -74,7 +76,7 @@ def test_guide_command_runs(tmp_path, page, command):
                 except OSError:
                     assert proc.poll() is None, proc.stdout.read().decode()
                     time.sleep(1)
-            pytest.fail("mkdocs serve did not answer within 300 s")
+            pytest.fail(f"{command} did not answer within 300 s")
         finally:
             proc.terminate()
             proc.wait(20)

@@ -12,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from .build import ProgressHandler
+
 
 def add_arguments(p):
     p.add_argument("--records", help="另一套记录所在的文件夹（默认仓库本身）")
@@ -34,7 +36,12 @@ def run(args) -> int:
     root = Path(args.root).resolve()
     if args.records:
         os.environ["JINGYAN_RECORDS"] = str(Path(args.records).resolve())
-    logging.getLogger("mkdocs.commands.build").addFilter(_QuietDirty())
+    handler = ProgressHandler(sys.stderr)  # the stage lines and warnings, as jingyan build shows them
+    handler.addFilter(_QuietDirty())
+    mk_log = logging.getLogger("mkdocs")
+    mk_log.addHandler(handler)
+    mk_log.setLevel(logging.INFO)
+    mk_log.propagate = False
     print(f"预览地址：http://{args.dev_addr}/（按 Ctrl+C 停止）", file=sys.stderr)
     try:
         # not strict: a dirty build always warns, and a preview should keep running

@@ -1,0 +1,147 @@
+"""How long a reader waits for search: a built site in headless Chromium.
+
+    python benchmarks/search_init.py SITE_DIR [--query 派出所] [--repeat 3]
+
+Serves SITE_DIR on 127.0.0.1 and, in a fresh browser context each time (no
+cache: a first visit), opens the home page and measures
+  index      downloading search/search_index.json (bytes on the wire, ms)
+  ready      from navigation start until the search worker has built its
+             index (Material's worker answers its setup message)
+  first      from navigation start until a typed query shows results: what
+             a reader who searches at once experiences
+Prints one line per run and the median. Chromium: Debian's /usr/bin/chromium
+with Playwright (see tests/test_browser.py).
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+
+# Runs before Material's scripts: note when a search worker first posts a
+# message back (type 1 = ready, after the index is built).
+WATCH_WORKER = """
+(() => {
+  const Native = window.Worker;
+  window.__jyReady = null;
+  window.Worker = class extends Native {
+    constructor(...a) {
+      super(...a);
+      this.addEventListener("message", e => {
+        if (window.__jyReady === null && e.data && e.data.type === 1) window.__jyReady = performance.now();
+      });
+    }
+  };
+})();
+"""
+
+
+@functools.lru_cache(maxsize=4)
+def _gzipped(path: Path) -> bytes:
+    return gzip.compress(path.read_bytes(), 6)
+
+
+class _GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves .json gzipped (compressed once), as a real web server would."""
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.suffix == ".json" and "gzip" in self.headers.get("Accept-Encoding", "") and path.is_file():
+            body = _gzipped(path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return _Bytes(body)
+        return super().send_head()
+
+    def log_message(self, *args):
+        pass
+
+
+class _Bytes:
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def read(self, *_):
+        data, self.data = self.data, b""
+        return data
+
+    def close(self):
+        pass
+
+
+def measure(browser, url: str, query: str) -> dict:
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(WATCH_WORKER)
+    sizes: dict[str, int] = {}
+    page.on("response", lambda r: sizes.setdefault("index", int(r.headers.get("content-length", 0)))
+            if r.url.endswith("search_index.json") else None)
+    page.goto(url, wait_until="load")
+    page.keyboard.press("s")
+    box = page.locator("input.md-search__input")
+    box.type(query)
+    page.keyboard.press("End")  # CJK typing fires no keyup
+    page.wait_for_selector(".md-search-result__item", state="attached", timeout=120_000)
+    first = page.evaluate("performance.now()")
+    page.wait_for_function("window.__jyReady !== null", timeout=120_000)
+    timing = page.evaluate("""() => {
+        const r = performance.getEntriesByType('resource').find(e => e.name.endsWith('search_index.json'));
+        return {ready: window.__jyReady, index: r ? r.responseEnd - r.startTime : null,
+                index_end: r ? r.responseEnd : null};
+    }""")
+    context.close()
+    return {"index_bytes": sizes.get("index", 0), "index_ms": timing["index"], "index_end_ms": timing["index_end"],
+            "ready_ms": timing["ready"], "first_ms": first}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("site")
+    ap.add_argument("--query", default="派出所")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args(argv)
+    site = Path(args.site)
+    index = site / "search/search_index.json"
+    if not index.is_file():
+        print(f"{index} not found: build the site first", file=sys.stderr)
+        return 2
+    raw = index.read_bytes()
+    _gzipped(index.resolve())
+    handler = functools.partial(_GzipHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    from playwright.sync_api import sync_playwright
+    runs = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for i in range(args.repeat):
+            t = time.perf_counter()
+            r = measure(browser, url, args.query)
+            runs.append(r)
+            print(f"run {i + 1}: index {r['index_bytes'] / 2**20:.2f} MiB on the wire in {r['index_ms']:.0f} ms "
+                  f"(done at {r['index_end_ms']:.0f} ms); worker ready at {r['ready_ms']:.0f} ms; "
+                  f"first results at {r['first_ms']:.0f} ms ({time.perf_counter() - t:.1f} s wall)")
+        browser.close()
+    server.shutdown()
+    print(f"site {site}: search_index.json {len(raw) / 2**20:.1f} MiB raw, "
+          f"{len(gzip.compress(raw, 6)) / 2**20:.2f} MiB gzipped; median of {len(runs)}: "
+          f"worker ready {statistics.median(r['ready_ms'] for r in runs):.0f} ms, "
+          f"first results {statistics.median(r['first_ms'] for r in runs):.0f} ms after navigation start")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
