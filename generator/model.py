@@ -209,6 +209,9 @@ class SiteConfig:
                                      default=None)
     privacy_allow: list[str] = f("允许公开的号码（如 110、12345、派出所公布的座机）", default=[])
     sample_note: str = f("样例数据提示语", default="本页统计数据为演示用样例数据，并非真实警情统计。")
+    search_scope: str = f("搜索索引收录的内容：auto 按记录多少自动选择；full 全文；summary 标题、概要和单位简介；"
+                          "titles 只收标题、所属单位、分类和品牌简介（记录很多时读者打开搜索最快）",
+                          default="auto", choices=("auto", "full", "summary", "titles"))
     where: Where = where_field()
 
 

@@ -191,6 +191,50 @@ class Linker:
                 "period": f"{p.period.start} 至 {p.period.end}"}
 
 
+# ------------------------------------------------------------------ search scope
+#
+# Material builds the search index in the reader's browser when search first
+# opens, at about 360,000 characters a second (benchmarks/search_init.py on
+# the county benchmark site: 614,000 characters, ready 1.7 s after the index
+# arrived). "auto" picks the fullest scope whose text fits SEARCH_BUDGET, so
+# search is ready in about a second however many records there are. Lists
+# that repeat other pages' titles (related practices, a unit's practices)
+# are never indexed: they only make every title match twice.
+
+SEARCH_BUDGET = 400_000  # characters of indexed text
+SCOPES = ("full", "summary", "titles")
+NO_SEARCH = " { data-search-exclude }"  # attr_list on a heading: Material skips its section
+
+
+def _search_text(records: Records) -> dict[str, int]:
+    """Characters each scope would index (what the record pages show of it)."""
+    def n(*texts) -> int:
+        return sum(len(t or "") for t in texts)
+    titles = sum(n(p.title, *p.tags, *(records.units[u].name for u in p.units)) for p in records.practices.values())
+    titles += sum(n(b.name, b.summary) for b in records.brands.values())
+    titles += sum(n(u.name, u.description, u.region.city, u.region.county) for u in records.units.values())
+    summary = titles + sum(n(p.summary) for p in records.practices.values())
+    full = summary + sum(n(*(m.name + m.detail for m in p.measures), *(o.label for o in p.outcomes),
+                           *(s.title for s in p.sources)) for p in records.practices.values())
+    full += sum(n(*(c.name + c.detail for c in b.components)) for b in records.brands.values())
+    return {"full": full, "summary": summary, "titles": titles}
+
+
+def search_scope(records: Records) -> str:
+    """site.yml's search_scope, or for "auto" the fullest that fits SEARCH_BUDGET."""
+    if records.site.search_scope != "auto":
+        return records.site.search_scope
+    sizes = _search_text(records)
+    return next((s for s in SCOPES if sizes[s] <= SEARCH_BUDGET), "titles")
+
+
+def search_marks(scope: str) -> dict[str, str]:
+    """What templates append to a heading to keep its section out of search."""
+    return {"summary": NO_SEARCH if scope == "titles" else "",
+            "body": NO_SEARCH if scope != "full" else "",
+            "never": NO_SEARCH}
+
+
 # ------------------------------------------------------------------ planning
 
 class Planner:
@@ -214,6 +258,7 @@ class Planner:
         for b in records.brands.values():
             self.brands_by_unit[b.unit].append(b)
         self.stats_sections = stats_sections or {}
+        self.search = search_marks(search_scope(records))
         self._related_heads: dict[frozenset, list[Practice]] = {}
 
     def related(self, p: Practice) -> list[Practice]:
@@ -250,6 +295,7 @@ class Planner:
             "outcomes": [outcome_row(o) for o in p.outcomes],
             "related": [L.practice(o) for o in self.related(p)],
             "sources": [source_row(s) for s in p.sources],
+            "search": self.search,
         }
         return PageSpec(path, "practice.md.j2", p.title, ctx, p.where.path if p.where else None,
                         tags=p.tags)
@@ -264,6 +310,7 @@ class Planner:
             "components": [{"name": md(c.name), "detail": md_block(c.detail)} for c in b.components],
             "practices": [L.practice(p) for p in newest_first(self.by_brand[b.id])],
             "sources": [source_row(s) for s in b.sources],
+            "search": self.search,
         }
         return PageSpec(path, "brand.md.j2", b.name, ctx, b.where.path if b.where else None)
 
@@ -282,6 +329,7 @@ class Planner:
             "brands": [L.brand(b.id) for b in sorted(self.brands_by_unit[u.id], key=lambda b: b.id)],
             "stats": self.stats_sections.get(u.id),
             "base": rel_link(path, "index.md").removesuffix("index.md"),
+            "search": self.search,
         }
         return PageSpec(path, "unit.md.j2", u.name, ctx, u.where.path if u.where else None)
 

@@ -219,3 +219,28 @@ def test_build_leaves_the_environment_as_it_found_it(tmp_path):
     assert main(["build", "--root", str(REPO), "--records", str(FIXTURE), "--offline",
                  "--out", str(tmp_path / "off")]) == 0
     assert {k: os.environ.get(k) for k in before} == before
+
+
+def test_search_scope_fits_the_budget(monkeypatch):
+    """auto: the fullest scope whose text fits SEARCH_BUDGET; lists of other
+    pages' titles never indexed; site.yml can pin a scope."""
+    from generator import pages
+    records, _ = load_records(REPO, FIXTURE)
+    sizes = pages._search_text(records)
+    assert sizes["titles"] < sizes["summary"] < sizes["full"]
+    assert pages.search_scope(records) == "full"
+    monkeypatch.setattr(pages, "SEARCH_BUDGET", sizes["full"] - 1)
+    assert pages.search_scope(records) == "summary"
+    monkeypatch.setattr(pages, "SEARCH_BUDGET", sizes["titles"] - 1)
+    assert pages.search_scope(records) == "titles"  # nothing fits: the least
+    records.site.search_scope = "summary"
+    assert pages.search_scope(records) == "summary"
+    env = pages.make_env(REPO)
+    text = {s.path: pages.render_page(env, s) for s in pages.plan_site(records).pages}
+    practice = text["practices/xiagezhuang-sitou.md"]
+    assert "## 概要\n" in practice and "## 主要做法 { data-search-exclude }\n" in practice
+    assert "## 相关做法 { data-search-exclude }\n" in practice
+    records.site.search_scope = "titles"
+    practice = pages.render_page(env, next(s for s in pages.plan_site(records).pages
+                                           if s.path == "practices/xiagezhuang-sitou.md"))
+    assert "## 概要 { data-search-exclude }\n" in practice
