@@ -127,6 +127,17 @@ def test_no_sample_label_for_real_data():
 
 # ------------------------------------------------------------------ determinism and cache
 
+def test_reused_figures_draw_the_same_bytes_as_new_ones(specs):
+    """A drawing process reuses one trend figure per panel count: what the
+    charts before left behind (lines, key, titles, the sample label, a fixed
+    or automatic y range) must never show in the next."""
+    trends = [s for s in specs.values() if s.kind == "trend"]
+    real = [s for s in charts.plan_charts(stats.build(make_records(sample=False))) if s.kind == "trend"]
+    fresh = {id(s): svg_of(s, reuse=False) for s in trends + real}
+    for order in (trends + real, list(reversed(real + trends))):
+        for s in order:
+            assert svg_of(s) == fresh[id(s)], s.name
+
 def test_same_data_same_bytes(specs):
     spec = specs["charts/units/bureau/fu-wu-qun-zhong.svg"]
     first = svg_of(spec)
