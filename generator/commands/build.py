@@ -2,11 +2,12 @@
 
 Builds into a temporary folder next to the target and swaps it in only when
 everything succeeded, so a failed build never leaves a half-written site. A
-lock file serialises builds started at once in the same checkout.
+lock file per output folder serialises builds into the same folder.
 """
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import shutil
@@ -116,7 +117,10 @@ def run(args) -> int:
     started = time.perf_counter()
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     try:
-        with build_lock(root / ".cache" / "jingyan" / "build.lock"):
+        # one lock per output folder: builds into one folder wait for each other,
+        # builds of different regions (build-regions) run side by side
+        lock = root / ".cache" / "jingyan" / f"build-{hashlib.sha256(str(out).encode()).hexdigest()[:12]}.lock"
+        with build_lock(lock):
             cfg = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp))
             build(cfg)
             swap_in(tmp, out)
