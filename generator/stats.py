@@ -436,7 +436,8 @@ def ranking_metrics(model) -> list[str]:
 # ------------------------------------------------------------------ formatting
 
 def _is_whole(v: float) -> bool:
-    return abs(v - round(v)) < 1e-9
+    # the first two tests answer most figures cheaply; the last forgives float noise
+    return isinstance(v, int) or v.is_integer() or abs(v - round(v)) < 1e-9
 
 
 def fmt_value(v: Optional[float], metric: Optional[Metric] = None) -> str:
@@ -444,7 +445,7 @@ def fmt_value(v: Optional[float], metric: Optional[Metric] = None) -> str:
     if v is None:
         return MISSING
     if (metric is None or metric.aggregate != "mean") and _is_whole(v):
-        return str(int(round(v)))
+        return str(round(v))
     return f"{v:.1f}".replace("-", MINUS)
 
 
@@ -530,7 +531,7 @@ def _csv(rows: list[list[str]]) -> str:
 def _csv_number(v: Optional[float]) -> str:
     if v is None:
         return ""
-    return str(int(round(v))) if _is_whole(v) else f"{v:.4g}" if abs(v) < 1e4 else f"{v:.2f}"
+    return str(round(v)) if _is_whole(v) else f"{v:.4g}" if abs(v) < 1e4 else f"{v:.2f}"
 
 
 def _metric_header(metric: Metric) -> str:
