@@ -1,12 +1,15 @@
 """How long a reader waits for search: a built site in headless Chromium.
 
-    python benchmarks/search_init.py SITE_DIR [--query 派出所] [--repeat 3]
+    python benchmarks/search_init.py SITE_DIR [--query 派出所] [--repeat 3] [--browser-built]
 
 Serves SITE_DIR on 127.0.0.1 and, in a fresh browser context each time (no
 cache: a first visit), opens the home page and measures
   index      downloading search/search_index.json (bytes on the wire, ms)
-  ready      from navigation start until the search worker has built its
-             index (Material's worker answers its setup message)
+  ready      from navigation start until the search worker has its index
+             (Material's worker answers its setup message); the worker loads
+             the packed index search/lunr_index.json (generator/lunr_index.py)
+             or, with --browser-built, builds the index itself as stock
+             Material does (the server strips `config.prebuilt`)
   first      from navigation start until a typed query shows results: what
              a reader who searches at once experiences
 Prints one line per run and the median. Chromium: Debian's /usr/bin/chromium
@@ -18,6 +21,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import json
 import statistics
 import sys
 import threading
@@ -46,9 +50,17 @@ WATCH_WORKER = """
 """
 
 
+BROWSER_BUILT = False  # --browser-built: serve the index without naming the packed file
+
+
 @functools.lru_cache(maxsize=4)
 def _gzipped(path: Path) -> bytes:
-    return gzip.compress(path.read_bytes(), 6)
+    raw = path.read_bytes()
+    if BROWSER_BUILT and path.name == "search_index.json":
+        data = json.loads(raw)
+        data["config"].pop("prebuilt", None)
+        raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    return gzip.compress(raw, 6)
 
 
 class _GzipHandler(http.server.SimpleHTTPRequestHandler):
@@ -111,7 +123,10 @@ def main(argv=None) -> int:
     ap.add_argument("site")
     ap.add_argument("--query", default="派出所")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--browser-built", action="store_true", help="the worker builds the index, as stock Material")
     args = ap.parse_args(argv)
+    global BROWSER_BUILT
+    BROWSER_BUILT = args.browser_built
     site = Path(args.site)
     index = site / "search/search_index.json"
     if not index.is_file():
@@ -136,8 +151,14 @@ def main(argv=None) -> int:
                   f"first results at {r['first_ms']:.0f} ms ({time.perf_counter() - t:.1f} s wall)")
         browser.close()
     server.shutdown()
+    packed = site / "search/lunr_index.json"
+    if packed.is_file() and not BROWSER_BUILT:
+        body = packed.read_bytes()
+        how = f"loaded lunr_index.json ({len(body) / 2**20:.1f} MiB raw, {len(gzip.compress(body, 6)) / 2**20:.2f} MiB gzipped)"
+    else:
+        how = "built in the browser"
     print(f"site {site}: search_index.json {len(raw) / 2**20:.1f} MiB raw, "
-          f"{len(gzip.compress(raw, 6)) / 2**20:.2f} MiB gzipped; median of {len(runs)}: "
+          f"{len(gzip.compress(raw, 6)) / 2**20:.2f} MiB gzipped; index {how}; median of {len(runs)}: "
           f"worker ready {statistics.median(r['ready_ms'] for r in runs):.0f} ms, "
           f"first results {statistics.median(r['first_ms'] for r in runs):.0f} ms after navigation start")
     return 0

@@ -4,10 +4,12 @@ on_config  load → validate → compute → plan pages and charts (fails the bu
            with every problem when a record is wrong)
 on_files   render the planned pages and add them, the charts and the CSVs
 on_page_context  point "edit this page" at the YAML record behind a page
-on_post_build    keep this build's jieba segmentations for the next one; fix
-                 Material's Chinese query segmentation in the built worker;
-                 with `mkdocs serve --dirty`, keep the search entries of the
-                 pages left unbuilt (generator/dirty.py)
+on_post_build    before the search index is written: keep this build's jieba
+                 segmentations for the next one; fix Material's Chinese query
+                 segmentation in the built worker; with `mkdocs serve --dirty`,
+                 keep the search entries of the pages left unbuilt
+                 (generator/dirty.py). After: build the Lunr index so
+                 browsers load it instead of building it (generator/lunr_index.py)
 on_serve   rebuild when records/, templates/ or site_config/ change
 """
 from __future__ import annotations
@@ -22,10 +24,10 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
-from . import dirty
+from . import dirty, lunr_index
 from . import messages as M
 from .cache import CACHE_DIR
 from .charts import ChartError, ChartSpec, draw_charts
@@ -167,7 +169,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         self.dirty = dirty  # `mkdocs serve --dirty`: see generator/dirty.py
 
     @event_priority(100)  # before the search plugin writes its index
-    def on_post_build(self, config):
+    def _before_search_index(self, config):
         dirty.finish_build(config, self.unbuilt)
         if self.unbuilt:
             progress("dirty", skipped=len(self.unbuilt))
@@ -176,6 +178,22 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
             progress("segments", **counts)
         if not patch_search_worker(Path(config.site_dir)):
             log.warning("jingyan: 未能修补 Material 搜索的中文分词（Material 版本已变化？），长词搜索结果可能不准。")
+
+    @event_priority(-50)  # after the search plugin writes its index, before `offline` inlines it
+    def _after_search_index(self, config):
+        offline = config.plugins.get("material/offline")
+        if offline and offline.config.enabled:
+            return  # pages opened from file:// cannot fetch the packed index; the browser builds it
+        t = time.perf_counter()
+        figures = lunr_index.prebuild(Path(config.site_dir))
+        if figures is None:
+            return  # no search, or a configuration the browser must index itself
+        if not lunr_index.patch_worker(Path(config.site_dir)):
+            log.warning("jingyan: 未能让 Material 的搜索载入预先建好的索引（Material 版本已变化？），"
+                        "读者的浏览器将自行建索引，大型网站的搜索会晚几秒可用。")
+        progress("search", **figures, seconds=f"{time.perf_counter() - t:.2f}")
+
+    on_post_build = CombinedEvent(_before_search_index, _after_search_index)
 
     def on_serve(self, server, config, builder):
         records_dir = self.config.records or os.environ.get("JINGYAN_RECORDS")

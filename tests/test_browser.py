@@ -24,6 +24,7 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
                "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 pytestmark = pytest.mark.browser
+SITE_DIRS: dict[str, Path] = {}  # served URL -> built site folder
 
 
 def _need_browser():
@@ -57,7 +58,9 @@ def served_site(tmp_path_factory):
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    SITE_DIRS[url] = site
+    yield url
     server.shutdown()
 
 
@@ -123,3 +126,61 @@ def test_offline_build_searches_from_file_url(browser, offline_site):
     external = [u for u in requests if urlparse(u).scheme in ("http", "https")]
     assert external == []
     page.close()
+
+
+# Queries for the prebuilt-index check: words, a brand, a place, a number,
+# a miss, a term and a prohibited term.
+PREBUILT_QUERIES = ["四头", "喻事好商量", "枫桥", "警务助理", "矛盾纠纷", "派出所", "卜庄", "2024",
+                    "qxzv", "枫桥 -派出所", "警务*"]
+
+RUN_WORKERS = """async ({queries, workers}) => {
+  const index = await (await fetch("search/search_index.json")).json();
+  const answers = [];
+  for (const [script, prebuilt] of workers) {
+    const worker = new Worker(script);
+    const ask = message => new Promise(done => { worker.onmessage = e => done(e.data); worker.postMessage(message) });
+    const config = {...index.config};
+    if (!prebuilt) delete config.prebuilt;
+    await ask({type: 0, data: {config, docs: index.docs, options: {suggest: false}}});
+    const results = {};
+    for (const q of queries) results[q] = (await ask({type: 2, data: q})).data;
+    worker.terminate();
+    answers.push(results);
+  }
+  return answers;
+}"""
+
+
+def test_prebuilt_search_index_answers_exactly_as_the_browser_built_one(browser, served_site):
+    """The build ships a packed Lunr index (generator/lunr_index.py) and the
+    worker loads it instead of indexing in the browser. Material's own worker,
+    run both ways in Chromium, must give the same results: order, scores,
+    highlighted titles and texts."""
+    import json
+    site = SITE_DIRS[served_site]
+    config = json.loads((site / "index.html").read_text(encoding="utf-8")
+                        .split('<script id="__config" type="application/json">')[1].split("</script>")[0])
+    worker = config["search"]
+    # A copy of the worker beside a doctored packed index that has lost every
+    # posting of the words starting 四头: the worker that loads it must find nothing for 四头,
+    # which shows the packed index, not a browser-built one, answers.
+    doctored = site / "doctored"
+    if not doctored.exists():
+        shutil.copytree(site / "assets/javascripts", doctored / "assets/javascripts")
+        packed = json.loads((site / "search/lunr_index.json").read_text(encoding="utf-8"))
+        for i, term in enumerate(packed["terms"]):
+            if term.startswith("四头"):  # 四头, 四头工作法: a query for 四头 matches both
+                packed["postings"][i] = [packed["postings"][i][0]] + [[] for _ in packed["fields"]]
+        (doctored / "search").mkdir()
+        (doctored / "search/lunr_index.json").write_text(json.dumps(packed, ensure_ascii=False), encoding="utf-8")
+
+    page = browser.new_page()
+    page.goto(served_site)
+    loaded, built, doctored_answers = page.evaluate(RUN_WORKERS, {
+        "queries": PREBUILT_QUERIES, "workers": [[worker, True], [worker, False], ["doctored/" + worker, True]]})
+    page.close()
+    for query in PREBUILT_QUERIES:
+        assert loaded[query] == built[query], query
+    assert loaded["四头"]["items"] and loaded["枫桥"]["items"] and not loaded["qxzv"]["items"]
+    assert not doctored_answers["四头"]["items"]
+    assert doctored_answers["枫桥"] == built["枫桥"]

@@ -1,0 +1,320 @@
+"""Build Material's Lunr search index at build time, so browsers load it.
+
+Material's search worker builds a Lunr index from search/search_index.json
+in the reader's browser on every first visit: about 0.25 ms a page in
+Chromium, so a province site (9,000 pages) kept search busy for 2-3 s. Lunr
+loads a serialised index several times faster than it builds one, so the
+build does that work once:
+
+- `prebuild(site_dir)` reads the index file Material wrote, builds the same
+  Lunr index the worker would (Material's HTML-aware tokenizer with its
+  position tables, Lunr 2.3.9's BM25 with b = 0, Material's field boosts)
+  and stores it in the file's `config.prebuilt`, which Material passes to
+  its worker untouched;
+- `patch_worker(site_dir)` adds a loader to the worker: when `prebuilt` is
+  there it loads it, otherwise the worker builds the index as before.
+
+tests/test_browser.py runs both ways in Chromium and requires identical
+results. Anything this module does not reproduce exactly (another language,
+trimmer or stop words, an unusual separator) leaves the file alone and the
+browser builds the index itself, as Material always did.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+LUNR_VERSION = "2.3.9"
+
+# JavaScript's \s (WhiteSpace and LineTerminator); Python's differs slightly.
+_JS_SPACE = r"\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+class Unsupported(Exception):
+    """This index cannot be reproduced exactly; the browser builds it."""
+
+
+def js_separator(source: str) -> re.Pattern:
+    """Compile a JavaScript RegExp source (as in Material's `separator`) to a
+    Python pattern that splits the same way: \\s, \\d, \\w and \\b as in
+    JavaScript (ASCII, with JavaScript's set of spaces)."""
+    out, i, in_class = [], 0, False
+    while i < len(source):
+        c = source[i]
+        if c == "\\" and i + 1 < len(source):
+            pair = source[i:i + 2]
+            if pair == r"\s":
+                out.append(_JS_SPACE if in_class else f"[{_JS_SPACE}]")
+            elif pair == r"\S" or pair[1] in "pPuk" and source[i + 2:i + 3] in ("{", "<"):
+                raise Unsupported(f"separator uses {pair}")
+            else:
+                out.append(pair)
+            i += 2
+            continue
+        if c == "[" and not in_class:
+            in_class = True
+        elif c == "]" and in_class:
+            in_class = False
+        out.append(c)
+        i += 1
+    try:
+        return re.compile("".join(out), re.ASCII)
+    except re.error as e:
+        raise Unsupported(f"separator: {e}") from None
+
+
+# ------------------------------------------------------------------ tokenizer
+# A port of Material's integrations/search/internal (extract, split,
+# tokenize). Offsets are JavaScript string offsets (UTF-16 code units), so
+# text with characters beyond the BMP is first spelt with surrogate pairs.
+
+TAG_OPEN, TEXT, TAG_CLOSE = 0, 1, 2
+
+
+def _utf16(text: str) -> str:
+    if text.isascii() or max(text) <= "\uffff":
+        return text
+    return "".join(c if c <= "\uffff" else chr(0xD800 + ((ord(c) - 0x10000) >> 10)) +
+                   chr(0xDC00 + ((ord(c) - 0x10000) & 0x3FF)) for c in text)
+
+
+def _from_utf16(text: str) -> str:
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+def _int32(n: int) -> int:
+    """JavaScript's bitwise operators work on signed 32-bit integers."""
+    n &= 0xFFFFFFFF
+    return n - 0x100000000 if n & 0x80000000 else n
+
+
+def _extract(s: str):
+    """Material's extract(): (block, kind, start, end) for markup and text."""
+    block = start = 0
+    stack = 0
+    end = 0
+    while end < len(s):
+        c = s[end]
+        if c == "<" and end > start:
+            yield block, TEXT, start, end
+            start = end
+        elif c == ">":
+            if s[start + 1:start + 2] == "/":
+                stack -= 1
+                if stack == 0:
+                    yield block, TAG_CLOSE, start, end + 1
+                    block += 1
+            elif s[end - 1:end] != "/" or end == 0:
+                if stack == 0:
+                    yield block, TAG_OPEN, start, end + 1
+                stack += 1
+            start = end + 1
+        end += 1
+    if end > start:
+        yield block, TEXT, start, end
+
+
+def _split(section: str, separator: re.Pattern):
+    """Material's split(): (start, end) of each non-empty run between
+    separator matches, stepping over empty matches as it does."""
+    index = pos = 0
+    while True:
+        m = separator.search(section, pos) if pos <= len(section) else None
+        until = m.start() if m else len(section)
+        if index < until:
+            yield index, until
+        if not m:
+            return
+        index = m.end()
+        pos = m.end() if m.end() > m.start() else m.start() + 1
+
+
+def tokenize(value, table: list, separator: re.Pattern) -> list[tuple[str, int]]:
+    """(term, position) for a field value (a string or a list of strings),
+    filling `table` exactly as Material's tokenizer fills its position table."""
+    tokens = []
+    for text in value if isinstance(value, list) else [value]:
+        s = _utf16(str(text))
+        total = len(table)
+        for block, kind, start, end in _extract(s):
+            block += total
+            if block == len(table):
+                table.append([])
+            row = table[block]
+            if kind != TEXT:
+                row.append(_int32(start << 12 | (end - start) << 2 | kind))
+                continue
+            section = s[start:end]
+            for index, until in _split(section, separator):
+                row.append(_int32((start + index) << 12 | (until - index) << 2 | kind))
+                term = _from_utf16(section[index:until]).lower()
+                tokens.append((term, _int32(block << 20 | len(row) - 1)))
+    return tokens
+
+
+# -------------------------------------------------------------------- builder
+# What the worker spends its time on is Lunr's inverted index: every term,
+# every document and field it occurs in, every position. That is built here
+# and shipped packed (documents numbered, each posting a flat list of
+# numbers). The rest is cheap for the worker to derive, so it does (LOADER):
+# the BM25 field vectors (from the postings, with Lunr's own arithmetic)
+# and Material's position tables (by its own tokenizer, for the few
+# documents a query returns).
+
+PACKED_FORMAT = 2
+
+
+def _utf16_key(term: str) -> bytes:
+    # JavaScript sorts strings by UTF-16 code units; Lunr's TokenSet needs it.
+    return term.encode("utf-16-be", "surrogatepass")
+
+
+def build(config: dict, docs: list[dict]) -> dict:
+    """The packed inverted index Material's worker would build for these
+    documents (format 2, see LOADER)."""
+    if config.get("lang") != ["zh"] or set(config.get("pipeline") or []) & {"trimmer", "stopWordFilter"}:
+        # With lang zh the index pipeline is lunr.zh's stemmer, which returns
+        # every word unchanged; other languages stem, trim or drop words.
+        raise Unsupported(f"lang {config.get('lang')}, pipeline {config.get('pipeline')}")
+    separator = js_separator(config["separator"])
+    fields = list(config["fields"])
+    refs = [doc["location"] for doc in docs]
+    if len(set(refs)) != len(refs):
+        raise Unsupported("two documents share a location")
+
+    postings: dict[str, list] = {}  # term -> [first-seen order, flat list per field]
+    for n, doc in enumerate(docs):
+        for f, field in enumerate(fields):
+            value = doc.get(field)
+            if value is None:
+                continue
+            positions: dict[str, list[int]] = {}
+            for term, position in tokenize(value, [], separator):
+                positions.setdefault(term, []).append(position)
+            for term, found in positions.items():
+                row = postings.get(term)
+                if row is None:
+                    row = postings[term] = [len(postings)] + [[] for _ in fields]
+                row[f + 1] += [n, len(found), *found]
+    terms = sorted(postings, key=_utf16_key)
+    return {"format": PACKED_FORMAT, "version": LUNR_VERSION, "count": len(docs), "fields": fields,
+            "pipeline": ["stemmer"],  # the worker's search pipeline: Lunr's own stemmer
+            "refs": refs, "terms": terms, "postings": [postings[t] for t in terms]}
+
+
+# ------------------------------------------------------------- site and worker
+# The packed index is its own file, search/lunr_index.json, which the worker
+# fetches as soon as it starts, while the page is still downloading and
+# parsing search_index.json: it never passes through the page. The index
+# file's `config.prebuilt` names the packed file's digest; the worker uses
+# the packed index only when the two match (a stale or missing file, or a
+# page opened from file://, and it builds the index itself, as Material does).
+
+PACKED = "lunr_index.json"
+
+
+def prebuild(site_dir: Path) -> dict | None:
+    """Write site_dir/search/lunr_index.json for the search_index.json that
+    Material wrote, and name it in that file. Returns figures for the
+    progress line, or None when there is no index file or it cannot be
+    reproduced exactly (the browser then builds the index, as before)."""
+    import hashlib
+    base = Path(site_dir) / "search"
+    path = base / "search_index.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        config = data["config"]
+        config.pop("prebuilt", None)
+        packed = build(config, data["docs"])
+    except (OSError, ValueError, KeyError, TypeError, Unsupported):
+        (base / PACKED).unlink(missing_ok=True)
+        return None
+    body = json.dumps(packed, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+    _write_atomic(base / PACKED, f'{{"id":"{digest}",{body[1:]}')
+    config["prebuilt"] = digest
+    _write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    return {"documents": len(data["docs"]), "kib": round(len(body) / 1024)}
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(tmp, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+# Two places in Material's worker are patched:
+# - the setup message waits for the packed file (`yield Setup(config)` →
+#   `yield Setup(config),yield __jingyanFetch,`), so the constructor finds it;
+# - the Search constructor loads it instead of building (`this.index=lunr(…`
+#   → `this.index=__jingyanLoad(config,this.table,tokenize,this.map)||lunr(…`).
+_SETUP = re.compile(r"case 0:return yield \w+\(\w+\.data\.config\),")
+_CONSTRUCTOR = re.compile(r"constructor\(\{config:(\w+),docs:\w+,options:\w+\}\)\{let \w+=\w+\(this\.table=new Map\);"
+                          r"this\.map=\w+\(\w+\),this\.options=\w+,this\.index=(lunr\(function\(\)\{)"
+                          r"[^}]*?this\.tokenizer=(\w+),lunr\.tokenizer\.separator=")
+LOADER = (
+    # Fetches and loads build()'s packed index (generator/lunr_index.py).
+    "var __jingyanPacked=null,__jingyanFetch=self.location.protocol===\"file:\"?null:"
+    "fetch(new URL(\"../../../search/" + PACKED + "\",self.location.href))"
+    ".then(r=>r.ok?r.json():null).then(p=>{__jingyanPacked=p},()=>{});\n"
+    "function __jingyanLoad(c,t,tokenize,map){"
+    "const p=__jingyanPacked;if(!p||p.format!==" + str(PACKED_FORMAT) + "||p.id!==c.prebuilt)return null;"
+    "lunr.tokenizer.separator=new RegExp(c.separator);"
+    "lunr.segmenter=\"TinySegmenter\"in lunr?new lunr.TinySegmenter:void 0;"
+    "const F=p.fields,R=p.refs,N=p.count,P=p.postings,inv=Object.create(null),vec=Object.create(null),"
+    "el=new Array(F.length*R.length),order=[],boost=F.map(f=>c.fields[f].boost||1);"
+    # a term's postings become Lunr's objects when a query first reaches it
+    "p.terms.forEach((w,i)=>{order[P[i][0]]=i;Object.defineProperty(inv,w,{configurable:true,enumerable:true,get(){"
+    "const e=P[i],o=Object.create(null);o._index=e[0];"
+    "for(let f=0;f<F.length;f++){const a=e[f+1],m=Object.create(null);"
+    "for(let j=0;j<a.length;j+=2+a[j+1])m[R[a[j]]]={position:a.slice(j+2,j+2+a[j+1])};o[F[f]]=m}"
+    "Object.defineProperty(inv,w,{value:o,enumerable:true});return o}})});"
+    # field vectors as Lunr's Builder computes them (BM25, k1 1.2, b 0), in term order
+    "for(const i of order){const e=P[i];let df=0;"
+    "for(let f=0;f<F.length;f++)for(let a=e[f+1],j=0;j<a.length;j+=2+a[j+1])df++;"
+    "const idf=Math.log(1+Math.abs((N-df+.5)/(df+.5)));"
+    "for(let f=0;f<F.length;f++)for(let a=e[f+1],j=0;j<a.length;j+=2+a[j+1]){"
+    "const d=map.get(R[a[j]]),tf=a[j+1];let s=idf*((1.2+1)*tf)/(1.2*1+tf);s*=boost[f];s*=d&&d.boost||1;"
+    "(el[f*R.length+a[j]]||=[]).push(e[0],Math.round(s*1e3)/1e3)}}"
+    "for(let r=0;r<R.length;r++)for(let f=0;f<F.length;f++)vec[F[f]+\"/\"+R[r]]=new lunr.Vector(el[f*R.length+r]||[]);"
+    # Material's position tables, by its own tokenizer, for the documents a query returns
+    "t.get=function(k){let v=Map.prototype.get.call(this,k);if(v===void 0){"
+    "const s=k.lastIndexOf(\":\"),d=map.get(k.slice(0,s)),f=k.slice(s+1);"
+    "if(d&&d[f]!==void 0){lunr.tokenizer.table=v=[];tokenize(d[f]);this.set(k,v)}}return v};"
+    "return new lunr.Index({invertedIndex:inv,fieldVectors:vec,tokenSet:lunr.TokenSet.fromArray(p.terms),"
+    "fields:F,pipeline:lunr.Pipeline.load(p.pipeline)})}\n")
+
+
+def patch_worker(site_dir: Path) -> bool:
+    """True when the built search worker can load a packed index (patched
+    now, or already by an earlier build whose copy a dirty build kept)."""
+    patched = False
+    for worker in sorted((Path(site_dir) / "assets/javascripts/workers").glob("search.*.min.js")):
+        text = worker.read_text(encoding="utf-8")
+        if text.startswith(LOADER):
+            patched = True
+            continue
+        setup, constructor = list(_SETUP.finditer(text)), list(_CONSTRUCTOR.finditer(text))
+        if len(setup) != 1 or len(constructor) != 1:
+            continue  # Material's code changed: leave it building in the browser
+        s, c = setup[0], constructor[0]
+        edits = sorted([(s.end(), "yield __jingyanFetch,"),
+                        (c.start(2), f"__jingyanLoad({c.group(1)},this.table,{c.group(3)},this.map)||")],
+                       reverse=True)
+        for at, insert in edits:
+            text = text[:at] + insert + text[at:]
+        _write_atomic(worker, LOADER + text)
+        patched = True
+    return patched

@@ -1,0 +1,146 @@
+"""The search index built at build time (generator/lunr_index.py).
+
+The whole-index check, that Material's worker answers the same with the
+packed index as with one it builds itself, is in tests/test_browser.py; the
+figures here pin the port of Material's tokenizer to what its worker
+produced for the same input.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import lunr_index
+from generator.lunr_index import LOADER, Unsupported, build, js_separator, patch_worker, prebuild, tokenize
+
+SEPARATOR = r'[\s\u200b\-_,:!=\[\]()"`/]+|\.(?!\d)|&[lg]t;|(?!\b)(?=[A-Z][a-z])'  # mkdocs.yml
+CONFIG = {"lang": ["zh"], "separator": SEPARATOR, "pipeline": ["stemmer"],
+          "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}, "tags": {"boost": 1000000.0}}}
+
+
+def tokens(value):
+    table = []
+    return tokenize(value, table, js_separator(SEPARATOR)), table
+
+
+def test_tokenizer_matches_materials_position_table():
+    # Material's worker, given the title "贡献\u200b指南", stores [[9, 12297]]:
+    # (offset << 12 | length << 2 | kind) for 贡献 at 0 and 指南 at 3.
+    assert tokens("贡献\u200b指南") == ([("贡献", 0), ("指南", 1)], [[9, 12297]])
+
+
+def test_tokenizer_html_blocks_camel_case_and_numbers():
+    found, table = tokens("<p>警务\u200b助理 ServiceWorker 1.5 a.b</p><p>x</p>")
+    assert [t for t, _ in found] == ["警务", "助理", "service", "worker", "1.5", "a", "b", "x"]
+    # markup has entries (kind 0 open, 2 close) but no tokens; a closed tag starts a new block
+    assert table[0][0] == 0 << 12 | 3 << 2 | 0 and table[0][-1] == 30 << 12 | 4 << 2 | 2
+    assert found[-1] == ("x", 1 << 20 | 1)  # block 1, entry 1 (entry 0 is <p>)
+
+
+def test_tokenizer_counts_utf16_units_like_javascript():
+    found, table = tokens("𠀀a b")  # U+20000 is two UTF-16 units
+    assert found == [("𠀀a", 0), ("b", 1)]
+    assert table == [[0 << 12 | 3 << 2 | 1, 4 << 12 | 1 << 2 | 1]]
+
+
+def test_tags_share_one_table_one_block_each():
+    assert tokens(["治保会", "邻里守望"]) == ([("治保会", 0), ("邻里守望", 1 << 20)], [[13], [17]])
+
+
+def test_separator_uses_javascripts_spaces():
+    # JavaScript's \s has U+3000 (ideographic space) but not U+001C, Python's has both
+    found, _ = tokens("a&lt;b\u3000c\x1cd")
+    assert [t for t, _ in found] == ["a", "b", "c\x1cd"]
+
+
+def test_unsupported_separators_and_configurations():
+    with pytest.raises(Unsupported):
+        js_separator(r"[^\S]+")
+    with pytest.raises(Unsupported):
+        js_separator(r"\p{L}+")
+    docs = [{"location": "a/", "title": "甲", "text": ""}]
+    for change in ({"lang": ["en"]}, {"lang": ["zh", "en"]}, {"pipeline": ["stemmer", "trimmer"]}):
+        with pytest.raises(Unsupported):
+            build({**CONFIG, **change}, docs)
+    with pytest.raises(Unsupported):
+        build(CONFIG, docs + docs)
+
+
+def test_build_packs_postings_by_document_number():
+    docs = [{"location": "p/", "title": "警务\u200b助理", "text": "<p>警务\u200b警务</p>", "tags": ["警务"]},
+            {"location": "p/#s", "title": "助理", "text": ""},
+            {"location": "q/", "title": "\uffff", "text": "𠀀"}]
+    packed = build(CONFIG, docs)
+    assert packed["refs"] == ["p/", "p/#s", "q/"] and packed["count"] == 3
+    assert packed["fields"] == ["title", "text", "tags"] and packed["pipeline"] == ["stemmer"]
+    # JavaScript's order (UTF-16 units): U+20000 (D840 DC00) sorts before U+FFFF
+    assert packed["terms"] == ["助理", "警务", "𠀀", "\uffff"]
+    postings = dict(zip(packed["terms"], packed["postings"]))
+    # [first-seen order, title, text, tags]; each posting: doc, count, positions
+    assert postings["警务"] == [0, [0, 1, 0], [0, 2, 1, 2], [0, 1, 0]]
+    assert postings["助理"] == [1, [0, 1, 1, 1, 1, 0], [], []]
+
+
+def _site(tmp_path: Path, config=None) -> Path:
+    site = tmp_path / "site"
+    (site / "search").mkdir(parents=True)
+    docs = [{"location": "", "title": "首页", "text": "<p>社区\u200b警务</p>"},
+            {"location": "practices/a/", "title": "夏格庄\u200b四头", "text": "", "tags": ["四头"]}]
+    (site / "search/search_index.json").write_text(json.dumps({"config": config or CONFIG, "docs": docs}),
+                                                   encoding="utf-8")
+    return site
+
+
+def test_prebuild_writes_the_packed_file_and_names_it_in_the_index(tmp_path):
+    site = _site(tmp_path)
+    figures = prebuild(site)
+    assert figures["documents"] == 2
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    packed = json.loads((site / "search/lunr_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["prebuilt"] == packed["id"] and len(packed["id"]) == 16
+    assert packed["format"] == lunr_index.PACKED_FORMAT and "四头" in packed["terms"]
+    assert index["docs"][1]["title"] == "夏格庄\u200b四头"
+    assert not list((site / "search").glob("*.tmp"))
+    again = prebuild(site)  # a second run (dirty build) gives the same file
+    assert again == figures
+    assert json.loads((site / "search/lunr_index.json").read_text(encoding="utf-8"))["id"] == packed["id"]
+
+
+def test_prebuild_leaves_other_configurations_to_the_browser(tmp_path):
+    site = _site(tmp_path, {**CONFIG, "lang": ["en"]})
+    (site / "search/lunr_index.json").write_text("{}", encoding="utf-8")  # stale, from an earlier build
+    before = (site / "search/search_index.json").read_text(encoding="utf-8")
+    assert prebuild(site) is None
+    assert (site / "search/search_index.json").read_text(encoding="utf-8") == before
+    assert not (site / "search/lunr_index.json").exists()
+    assert prebuild(tmp_path / "nothing") is None
+
+
+def _material_worker() -> Path:
+    import material
+    found = sorted((Path(material.__file__).parent / "templates/assets/javascripts/workers").glob("search.*.min.js"))
+    assert found, "Material's search worker not found"
+    return found[0]
+
+
+def test_patch_worker_adds_the_loader_once(tmp_path):
+    workers = tmp_path / "assets/javascripts/workers"
+    workers.mkdir(parents=True)
+    shutil.copy(_material_worker(), workers)
+    assert patch_worker(tmp_path)
+    text = next(workers.glob("*.js")).read_text(encoding="utf-8")
+    assert text.startswith(LOADER) and text.count("__jingyanLoad(") == 2  # definition and call
+    assert ",yield __jingyanFetch," in text
+    assert patch_worker(tmp_path)  # a dirty build finds it patched
+    assert next(workers.glob("*.js")).read_text(encoding="utf-8") == text
+
+
+def test_patch_worker_leaves_unknown_code_alone(tmp_path):
+    workers = tmp_path / "assets/javascripts/workers"
+    workers.mkdir(parents=True)
+    (workers / "search.1234.min.js").write_text("self.onmessage=()=>{}", encoding="utf-8")
+    assert not patch_worker(tmp_path)
+    assert (workers / "search.1234.min.js").read_text(encoding="utf-8") == "self.onmessage=()=>{}"
