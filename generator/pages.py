@@ -193,13 +193,15 @@ class Linker:
 
 # ------------------------------------------------------------------ search scope
 #
-# Material builds the search index in the reader's browser when search first
-# opens, at about 360,000 characters a second (benchmarks/search_init.py on
-# the county benchmark site: 614,000 characters, ready 1.7 s after the index
-# arrived). "auto" picks the fullest scope whose text fits SEARCH_BUDGET, so
-# search is ready in about a second however many records there are. Lists
-# that repeat other pages' titles (related practices, a unit's practices)
-# are never indexed: they only make every title match twice.
+# A reader's browser must download and load the search index before search
+# works. The build prepares the index (generator/lunr_index.py), so the cost
+# left is the size of what is downloaded and loaded: on the benchmark sites,
+# 614,000 characters (county, summaries) and 428,000 (province, titles) make
+# search ready 1.1 and 1.4 s after navigation starts (benchmarks/search_init.py;
+# a near-empty site: 0.6 s). "auto" picks the fullest scope whose text fits
+# SEARCH_BUDGET, so that stays about a second however many records there are.
+# Lists that repeat other pages' titles (related practices, a unit's
+# practices) are never indexed: they only make every title match twice.
 
 SEARCH_BUDGET = 400_000  # characters of indexed text
 SCOPES = ("full", "summary", "titles")
