@@ -64,6 +64,9 @@ STYLE: dict[str, Any] = {
     "axes.spines.right": False,
     "axes.unicode_minus": True,
     "axes.titlesize": 10,
+    # Titles at a fixed height: nothing sits above an axes here, and finding
+    # that out (measuring every tick label) cost 13% of a chart.
+    "axes.titley": 1.0,
     "axes.labelsize": 9.5,
     "xtick.color": TEXT,
     "ytick.color": TEXT,
@@ -270,6 +273,10 @@ class _TrendCanvas:
                 key.append((f"{prev} 年", TEXT, 1.5, DASHED))
             self.added += _key(fig, ax, key)
             ax.set_ylabel(f"单位：{panel['unit']}")
+            # Beside the tick labels, placed from their estimated width rather than
+            # measured again (11% of a chart): tick pad and label pad 4 pt each.
+            axes_width = WIDTH * (1 - right / WIDTH) - left
+            ax.yaxis.set_label_coords(-(_text_width(_num(top * 1.12), 9) + 8 / 72) / axes_width, 0.5)
             if panel.get("mean"):   # rates: let the data set the range
                 ax.yaxis.set_major_locator(AutoLocator())
                 ax.set_autoscaley_on(True)
