@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from .atomic import write_atomic
 
 CACHE_DIR = ".cache/jingyan"  # relative to the repository root: charts, memos, segments
 
@@ -83,14 +83,7 @@ class Memo:
         if not self.misses and self.used.keys() == self.stored.keys():
             return  # nothing new, nothing dropped: the file is current
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
-        except OSError:
-            return
-        try:
-            os.chmod(tmp, 0o644)  # mkstemp makes it private; the cache is not
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump({"version": self.version, "entries": self.used}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+            write_atomic(self.path, pickle.dumps({"version": self.version, "entries": self.used},
+                                                 protocol=pickle.HIGHEST_PROTOCOL))
         except (OSError, pickle.PicklingError, RecursionError):
-            Path(tmp).unlink(missing_ok=True)
+            pass

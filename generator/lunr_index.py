@@ -22,10 +22,10 @@ browser builds the index itself, as Material always did.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
+
+from .atomic import write_atomic
 
 LUNR_VERSION = "2.3.9"
 
@@ -234,25 +234,10 @@ def prebuild(site_dir: Path) -> dict | None:
         return None
     body = json.dumps(packed, ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
-    _write_atomic(base / PACKED, f'{{"id":"{digest}",{body[1:]}')
+    write_atomic(base / PACKED, f'{{"id":"{digest}",{body[1:]}')
     config["prebuilt"] = digest
-    _write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return {"documents": len(data["docs"]), "kib": round(len(body) / 1024)}
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 # Two places in Material's worker are patched:
@@ -315,6 +300,6 @@ def patch_worker(site_dir: Path) -> bool:
                        reverse=True)
         for at, insert in edits:
             text = text[:at] + insert + text[at:]
-        _write_atomic(worker, LOADER + text)
+        write_atomic(worker, LOADER + text)
         patched = True
     return patched

@@ -159,24 +159,11 @@ class _SegmentCache:
 
     def save(self) -> None:
         import json
-        import os
-        import tempfile
+        from .atomic import write_atomic
         if not self.misses and len(self.used) == len(self.stored):
             return  # every entry was found and every stored one used: the file is current
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
-        try:
-            os.chmod(tmp, 0o644)  # mkstemp makes it private; the cache is not
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"format": SEGMENT_CACHE_FORMAT, "versions": _versions(),
-                           "entries": self.used}, fh, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_atomic(self.path, json.dumps({"format": SEGMENT_CACHE_FORMAT, "versions": _versions(),
+                                            "entries": self.used}, ensure_ascii=False, separators=(",", ":")))
         # other dictionaries' files: keep the most recently used few
         others = sorted(self.path.parent.glob("segments-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in others[SEGMENT_CACHE_KEEP:]:

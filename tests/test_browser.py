@@ -24,7 +24,6 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
                "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 pytestmark = pytest.mark.browser
-SITE_DIRS: dict[str, Path] = {}  # served URL -> built site folder
 
 
 def _need_browser():
@@ -52,16 +51,20 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def served_site(tmp_path_factory):
+def served(tmp_path_factory):
+    """(URL, folder) of the sample site built and served on localhost."""
     site = tmp_path_factory.mktemp("online") / "site"
     assert main(["build", "--root", str(REPO), "--out", str(site)]) == 0
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    SITE_DIRS[url] = site
-    yield url
+    yield f"http://127.0.0.1:{server.server_address[1]}/", site
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def served_site(served):
+    return served[0]
 
 
 @pytest.fixture(scope="module")
@@ -151,13 +154,13 @@ RUN_WORKERS = """async ({queries, workers}) => {
 }"""
 
 
-def test_prebuilt_search_index_answers_exactly_as_the_browser_built_one(browser, served_site):
+def test_prebuilt_search_index_answers_exactly_as_the_browser_built_one(browser, served):
     """The build ships a packed Lunr index (generator/lunr_index.py) and the
     worker loads it instead of indexing in the browser. Material's own worker,
     run both ways in Chromium, must give the same results: order, scores,
     highlighted titles and texts."""
     import json
-    site = SITE_DIRS[served_site]
+    served_site, site = served
     config = json.loads((site / "index.html").read_text(encoding="utf-8")
                         .split('<script id="__config" type="application/json">')[1].split("</script>")[0])
     worker = config["search"]

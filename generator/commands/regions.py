@@ -20,6 +20,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic import write_atomic
+
 SITES_FILE = "site_config/sites.yml"
 
 
@@ -162,13 +164,6 @@ a.zip {{ margin-left: .75rem; font-size: .9rem; }}
 </body>
 </html>
 """
-
-
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def build_one(spec: RegionSpec, args, root: Path, out: Path, site_url: str | None) -> tuple[int, float, str]:
