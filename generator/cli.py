@@ -11,6 +11,7 @@ import importlib
 import sys
 
 COMMANDS = {
+    "init": ("generator.commands.init", "新建一个记录仓库（网站设置、示例记录、CI 和编辑器配置）"),
     "validate": ("generator.commands.validate", "检查全部记录，有问题时逐条列出（文件:行:列: 说明）"),
     "build": ("generator.commands.build", "生成网站到 site/（失败时保留上一次的网站）"),
     "build-regions": ("generator.commands.regions", "按地区分别生成网站（并行），再生成入口页 site-regions/index.html"),

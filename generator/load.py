@@ -18,6 +18,7 @@ import yaml
 
 from . import messages as M
 from .problems import Problem
+from .resources import data_root
 
 MAX_BYTES = 2 * 1024 * 1024  # a record is a few KiB; anything this big is a mistake
 MAX_DEPTH = 32  # records nest three or four levels deep
@@ -456,12 +457,14 @@ def read_tree(root: Path, records: Path | None = None) -> tuple[list[Source], li
         else:
             sources.append(Source(rel(path, base), kind, text))
 
+    if not (records_root / "records").is_dir():
+        return [], [Problem("records/", 0, 0, M.NOT_A_REPOSITORY)]
     for kind, sub in CONFIG_FILES.items():
         path = config_root / sub
-        if not path.exists():
-            problems.append(Problem(rel(path, config_root), 0, 0, M.CONFIG_MISSING))
-            continue
-        read(path, config_root, kind, config_seen)
+        if path.exists():
+            read(path, config_root, kind, config_seen)
+        else:  # the repository keeps only the settings it changes (resources.py)
+            read(data_root() / sub, data_root(), kind, {})
     for kind, sub in RECORD_DIRS.items():
         folder = records_root / sub
         if kind == "stats" and folder.is_dir():

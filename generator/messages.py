@@ -23,7 +23,8 @@ FILE_SYMLINK_LOOP = "这是一个循环的符号链接（最终指回自己）�
 FILE_NOT_REGULAR = "这不是普通文件（可能是管道或设备），不会读取。请把记录保存为普通的 .yml 文本文件。"
 FILE_TOO_DEEP = "这个文件放在了多余的子文件夹里，不会被读取。记录文件应直接放在 {where}。"
 FILE_WRONG_EXT = "记录文件夹中只能放 .yml 文件，这个文件不会被读取。请改扩展名为 .yml，或移出该文件夹。"
-CONFIG_MISSING = "缺少这个配置文件。请从仓库中恢复它。"
+NOT_A_REPOSITORY = ("这里没有 records/ 文件夹，不像记录仓库。请在记录仓库的根目录（有 mkdocs.yml 和 records/ 的文件夹）"
+                    "中运行命令，或用 --root 指定它；要新建记录仓库，运行 jingyan init 文件夹名。")
 STATS_NOT_IN_FOLDER = "统计文件应放在以单位编号命名的文件夹里：records/stats/<单位编号>/<年份>.yml。"
 
 # --- YAML syntax

@@ -72,7 +72,8 @@ def load_phrases(root: Path) -> tuple[dict[str, list[str]], list[Problem]]:
     import yaml
 
     from .importers.messages import PHRASES_UNREADABLE
-    path = Path(root) / PHRASES_FILE
+    from .resources import config_path
+    path = config_path(root, PHRASES_FILE)
     if not path.exists():
         return {}, []
     try:

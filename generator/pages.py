@@ -20,8 +20,7 @@ import yaml
 from . import stats
 from .model import Brand, Practice, Records, Unit
 from .naming import syllables
-
-TEMPLATES_DIR = "templates"
+from .resources import template_dirs
 KIND_LABELS = {"bureau": "公安局（分局）", "station": "派出所", "post": "警务室"}
 NEWEST_ON_HOME = 8
 RELATED_MAX = 5
@@ -440,8 +439,8 @@ def plan_site(records: Records, phrases: dict[str, list[str]] | None = None) -> 
 # ------------------------------------------------------------------ rendering
 
 def make_env(root: Path, override_dir: str | None = None) -> jinja2.Environment:
-    """Templates from `templates/`, with a site's own folder in front of it."""
-    dirs = ([str(root / override_dir)] if override_dir else []) + [str(root / TEMPLATES_DIR)]
+    """Templates from the site's own folders in front of the packaged ones (see resources.py)."""
+    dirs = [str(d) for d in template_dirs(root, override_dir)]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(dirs),
         autoescape=False,  # Markdown output: record text is escaped by `md` in Python

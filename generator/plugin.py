@@ -27,7 +27,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
-from . import dirty, lunr_index
+from . import dirty, lunr_index, resources
 from . import messages as M
 from .cache import CACHE_DIR
 from .charts import ChartError, ChartSpec, draw_charts
@@ -74,12 +74,32 @@ def progress(stage: str, **figures) -> None:
     log.info("jingyan: %s %s", stage, " ".join(f"{k}={v}" for k, v in figures.items()))
 
 
+def add_theme_overrides(config, root: Path) -> None:
+    """Our Material overrides behind the site's own custom_dir: the
+    repository's templates/theme, else the packaged one (resources.py)."""
+    dirs = config.theme.dirs
+    known = {os.path.realpath(d) for d in dirs}
+    at = 1 if config.theme.custom_dir else 0
+    for d in reversed(resources.theme_dirs(root)):
+        if os.path.realpath(d) not in known:
+            dirs.insert(at, str(d))
+
+
+def add_packaged_assets(files, config) -> None:
+    """The CSS and the offline search shim, unless docs/ has its own copy."""
+    base = str(resources.data_root() / "docs")
+    for rel in resources.asset_files():
+        if files.get_file_from_path(rel) is None:
+            files.append(File(rel, base, config.site_dir, config.use_directory_urls))
+
+
 class JingyanPlugin(BasePlugin[JingyanConfig]):
     supports_multiple_instances = False
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).parent
         check_jieba()
+        add_theme_overrides(config, self.root)
         offline = config.plugins.get("material/offline")
         if offline and offline.config.enabled:
             # file:// cannot fetch: no instant navigation; the search worker
@@ -137,6 +157,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
 
     def on_files(self, files, config):
         t = time.perf_counter()
+        add_packaged_assets(files, config)
         env = make_env(self.root, self.records.site.templates_dir)
         try:
             for spec in self.pages:

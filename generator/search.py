@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from .model import Records
+from .resources import config_path
 
 WORDS_FILE = "site_config/jieba_words.txt"
 _QUOTES = re.compile(r"[“”\"'‘’「」《》]")
@@ -37,7 +38,7 @@ def record_words(records: Records) -> set[str]:
 
 def vocabulary_size(root: Path, records: Records) -> int:
     """How many words teach_jieba adds (for the progress line; needs no jieba)."""
-    path = root / WORDS_FILE
+    path = config_path(root, WORDS_FILE)
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
     return sum(1 for line in lines if line.strip()) + len(record_words(records))
 
@@ -47,7 +48,7 @@ def teach_jieba(root: Path, records: Records) -> None:
     own dictionary first takes about 1.5 s, so the build calls this only when
     a text actually has to be segmented (see install_segment_cache)."""
     import jieba
-    path = root / WORDS_FILE
+    path = config_path(root, WORDS_FILE)
     if path.exists():
         jieba.load_userdict(str(path))
     for word in sorted(record_words(records)):
@@ -100,7 +101,7 @@ def segment_dictionary_key(root: Path, records: Records) -> str:
     domain dictionary file, the record words, and the jieba version."""
     import hashlib
     h = hashlib.sha256()
-    path = root / WORDS_FILE
+    path = config_path(root, WORDS_FILE)
     h.update(path.read_bytes() if path.exists() else b"")
     h.update(b"\0")
     h.update("\n".join(sorted(record_words(records))).encode("utf-8"))

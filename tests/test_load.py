@@ -224,10 +224,15 @@ def test_load_tree_reports_files_it_would_never_read(repo):
     ]
 
 
-def test_load_tree_missing_config(repo):
+def test_load_tree_missing_config_uses_packaged_default(repo):
     (repo / "site_config/metrics.yml").unlink()
-    problems = load_tree(repo)[1]
-    assert problems == [Problem("site_config/metrics.yml", 0, 0, M.CONFIG_MISSING)]
+    docs, problems = load_tree(repo)
+    assert problems == []
+    assert any(d.kind == "metrics" for d in docs)
+
+
+def test_load_tree_not_a_repository(tmp_path):
+    assert load_tree(tmp_path)[1] == [Problem("records/", 0, 0, M.NOT_A_REPOSITORY)]
 
 
 def test_load_tree_other_records_folder(repo, tmp_path):
