@@ -40,6 +40,15 @@ class _Unpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
+def keep_out_of_git(folder: Path) -> None:
+    """A cache folder inside a records repository is never to be committed: like
+    pytest's, it carries its own .gitignore (a pre-commit hook run in a repository
+    whose .gitignore does not name .cache/ must leave `git status` clean)."""
+    marker = Path(folder) / ".gitignore"
+    if not marker.exists():
+        write_atomic(marker, "# jingyan 的缓存，可随时删除；不要提交到 git\n*\n")
+
+
 def source_hash(*modules) -> str:
     """SHA-256 of the given modules' source files: a memo's version."""
     h = hashlib.sha256()
@@ -83,6 +92,7 @@ class Memo:
         if not self.misses and self.used.keys() == self.stored.keys():
             return  # nothing new, nothing dropped: the file is current
         try:
+            keep_out_of_git(self.path.parent)
             write_atomic(self.path, pickle.dumps({"version": self.version, "entries": self.used},
                                                  protocol=pickle.HIGHEST_PROTOCOL))
         except (OSError, pickle.PicklingError, RecursionError):

@@ -9,20 +9,47 @@ Field kinds beyond the Python type (``kind=``):
   ref:X  – the id of an existing record of kind X (unit, brand, category, metric)
   month  – "YYYY-MM"
   date   – "YYYY-MM-DD" (an unquoted date is accepted here)
-  url    – an http(s) URL
+  url    – an http(s) URL (the scheme in any case: HTTPS:// too)
+  metric-id – a metric's id: lower-case letters, digits and underscores
 """
 from __future__ import annotations
 
 import re
 from dataclasses import MISSING, dataclass, field, fields
-from typing import Any, Optional
+from typing import Any, ClassVar, Optional
 
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-METRIC_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+
+def _space_class() -> str:
+    """Python's whitespace (`str.isspace`, what `\\s` and `str.strip` use) as explicit
+    \\uXXXX ranges, so that the very same pattern means the same in JavaScript."""
+    spaces = [c for c in range(0x10000) if chr(c).isspace()]
+    ranges, start = [], spaces[0]
+    for prev, cur in zip(spaces, spaces[1:] + [None]):
+        if cur != prev + 1:
+            ranges.append(f"\\u{start:04x}" + (f"-\\u{prev:04x}" if prev != start else ""))
+            start = cur
+    return "".join(ranges)
+
+
+# The patterns are written so that they mean the same in Python and in ECMA-262
+# (Unicode mode), as `jingyan schema` copies them into the JSON Schema: [0-9] not
+# \d (Python's \d takes any Unicode digit), explicit whitespace instead of \s, and
+# \Z (end of text; `$` would also match before a final newline) becomes `$` there.
+SPACE = _space_class()
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+METRIC_ID_RE = re.compile(r"^[a-z][a-z0-9_]*\Z")
+MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])\Z")
+DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")  # the validator then asks datetime
+URL_RE = re.compile(r"^[Hh][Tt][Tt][Pp][Ss]?://[^" + SPACE + "<>\"']+" + r"\Z")
+NOT_BLANK_RE = re.compile(r"[^" + SPACE + r"]")  # text with something besides spaces
 ID_MAX = 64
+# DATE_RE and a real day of the calendar (years 0001-9999, 29 February in leap years
+# only), as one pattern: what the validator's datetime check accepts, for the schema.
+_LEAP = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+CALENDAR_DATE_RE = re.compile(
+    r"^(?:(?!0000)[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+    r"|" + _LEAP + r"-02-29)\Z")
 
 
 def f(doc: str, *, default: Any = MISSING, kind: str | None = None,
@@ -108,6 +135,8 @@ class Outcome:
     approximate: bool = f("是否为约数（如“80余起”）", default=False)
     yoy: bool = f("是否为同比变化", default=False)
     where: Where = where_field()
+    # exactly one of these is given (the validator checks it; the schema states it)
+    exactly_one: ClassVar[tuple[str, ...]] = ("value", "change")
 
 
 @dataclass
@@ -170,7 +199,7 @@ class MonthlyStats:
 
 @dataclass
 class Metric:
-    id: str = f("指标编号：小写英文和下划线，如：criminal_cases")
+    id: str = f("指标编号：小写英文和下划线，如：criminal_cases", kind="metric-id")
     name: str = f("指标名称，如：刑事警情")
     unit: str = f("计量单位，如：起、条、人次")
     group: str = f("指标组（同组指标画在一张图上），如：治安形势")
