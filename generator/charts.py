@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
-from . import stats
+from . import statpages
 
 CHART_VERSION = 1
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "JingyanSansSC-Regular.otf"
@@ -331,7 +331,7 @@ def _ranking_figure(data: dict):
             if v is None:
                 ax.text(0, yi, " —", va="center", ha="left", fontsize=8.5, color=NEUTRAL)
             else:
-                text = stats.fmt_percent(v)
+                text = statpages.fmt_percent(v)
                 ax.text(v, yi, f" {text} " if v else " 0.0%", va="center", ha="left" if v >= 0 else "right",
                         fontsize=8.5, color=TEXT)
         ax.set_title(panel["label"], pad=6)
@@ -437,10 +437,10 @@ def draw_charts(charts: list[ChartSpec], cache_dir: Path, jobs: Optional[int] = 
 
 
 def plan_charts(model) -> list[ChartSpec]:
-    """A ChartSpec for every chart that stats.unit_section / stats.dashboard refer to."""
-    return [ChartSpec(name, kind, data) for name, kind, data in stats.chart_figures(model)]
+    """A ChartSpec for every chart that statpages.unit_section / statpages.dashboard refer to."""
+    return [ChartSpec(name, kind, data) for name, kind, data in statpages.chart_figures(model)]
 
 
 def csv_files(model) -> dict[str, str]:
-    """Relative path → CSV text of every table download (see stats.csv_files)."""
-    return stats.csv_files(model)
+    """Relative path → CSV text of every table download (see statpages.csv_files)."""
+    return statpages.csv_files(model)

@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from . import stats
+from . import statpages, stats
 from .model import Brand, Practice, Records, Unit
 from .naming import syllables
 
@@ -433,7 +433,7 @@ class SitePlan:
 
 def plan_site(records: Records, phrases: dict[str, list[str]] | None = None) -> SitePlan:
     """compute → plan: statistics, then every page, chart and download."""
-    st = stats.site_stats(stats.build(records))
+    st = statpages.site_stats(stats.build(records))
     return SitePlan(plan_pages(records, st.sections, phrases, st.dashboard), st.figures, st.csvs)
 
 
