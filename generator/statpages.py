@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -113,9 +114,22 @@ class _Built:
     csvs: dict[str, str] = field(default_factory=dict)
 
 
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
+
+
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet will not run: text led by = + - @ tab or CR (a unit
+    named =HYPERLINK(...) would be a live formula in Excel) gets a leading
+    apostrophe; numbers, negative ones included, stay numbers."""
+    if text.startswith(FORMULA_LEADS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def _csv(rows: list[list[str]]) -> str:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    csv.writer(buf, lineterminator="\r\n").writerows([[csv_cell(c) for c in row] for row in rows])
     return "\ufeff" + buf.getvalue()   # BOM: Excel opens UTF-8 as such
 
 

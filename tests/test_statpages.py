@@ -216,3 +216,34 @@ def test_dashboard_template(trim):
     empty = e.get_template("stats_index.md.j2").render(
         dashboard=statpages.dashboard(stats.build(records([BUREAU], []))), base="../")
     assert "暂无月度统计数据" in empty
+
+
+# ------------------------------------------------------------------ CSV safety
+
+def test_csv_cells_never_start_a_formula():
+    evil = '=HYPERLINK("http://example.invalid/x","夏格庄")'
+    r = section_records()
+    r.units["a"].name = evil
+    r.units["b"].name = "@SUM(A1:A9)"
+    model = stats.build(r)
+    csvs = statpages.csv_files(model)
+    rows = list(csv.reader(io.StringIO(csvs["charts/units/a/zhi-an-xing-shi.csv"][1:])))
+    assert rows[1][0] == "'" + evil                      # shown as text, never run
+    assert rows[1][1:] == ["2019", "1", "4", "10"]       # numbers stay numbers
+    ranking = list(csv.reader(io.StringIO(csvs["charts/units/bureau/ranking.csv"][1:])))
+    names = [row[1] for row in ranking[1:]]
+    assert names == ["'" + evil, "'@SUM(A1:A9)"]
+    assert ranking[1][6] == "-25.0"                      # a negative percentage is still a number
+    for text in csvs.values():
+        for row in csv.reader(io.StringIO(text[1:])):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "@", "\t", "\r")) and \
+                    (not cell.startswith("-") or re.fullmatch(r"-[\d.]+", cell))
+
+
+@pytest.mark.parametrize("cell, safe", [
+    ("=1+2", "'=1+2"), ("+86 123", "'+86 123"), ("-x", "'-x"), ("@A1", "'@A1"),
+    ("\tcmd", "'\tcmd"), ("\rcmd", "'\rcmd"), ("-12.5", "-12.5"), ("+3", "+3"), ("-", "'-"),
+    ("夏格庄派出所", "夏格庄派出所"), ("12", "12"), ("", "")])
+def test_csv_cell(cell, safe):
+    assert statpages.csv_cell(cell) == safe
