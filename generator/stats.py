@@ -57,6 +57,7 @@ Rankings
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Union
@@ -426,3 +427,322 @@ def ranking_metrics(model) -> list[str]:
     model = _model(model)
     chosen = [m.id for m in model.metrics.values() if m.lower_is_better]
     return (chosen or list(model.groups[0].metrics if model.groups else []))[:MAX_RANKING_METRICS]
+
+
+# ------------------------------------------------------------------ 成效对照 (did the practice work?)
+#
+# For a practice P starting in month S and one of its units U, for a metric m:
+#   before window  S−12 … S−1;  after window  S … S+11, cut at U's last month with
+#   a figure; a window is usable with at least MIN_MONTHS figures.
+#   comparison group: units of U's kind under U's parent; fewer than 2 usable →
+#   under U's grandparent; fewer than 2 → the whole site. Left out: the other
+#   units of P, units of another practice starting within the windows, and
+#   units whose figures overlap U's (a bureau and its own stations).
+#   change = after mean − before mean; estimate = U's change − the group's mean
+#   change (difference in differences); placebo rank: every member of U ∪ group
+#   gets the same estimate as if treated, U's rank k of N in the good direction,
+#   p = k/N (ties count against U); pre-trend: least-squares slope over the
+#   before window, U against the group's mean slope, flagged when the gap is
+#   more than half the group's monthly standard deviation (per month).
+
+BEFORE_MONTHS = 12
+AFTER_MONTHS = 12
+MIN_MONTHS = 6              # figures a window needs
+MIN_GROUP = 2               # comparison units needed
+WEAK_N = 10                 # below this N the rank is weak evidence
+TINY_BASE = 1.0             # a before mean under this makes percentages unstable
+PRETREND_SD = 0.5           # slope gap allowed, in group monthly SDs per month
+LEVELS = ("parent", "grandparent", "site")
+
+
+def month_index(key: Key) -> int:
+    """(year, month) → a running month number (consecutive months differ by 1)."""
+    return key[0] * 12 + key[1] - 1
+
+
+def month_key(index: int) -> Key:
+    return (index // 12, index % 12 + 1)
+
+
+def parse_month(text: str) -> Key:
+    """"2019-01" → (2019, 1)."""
+    y, m = text.split("-")
+    return (int(y), int(m))
+
+
+def mean(values: Iterable[float]) -> Optional[float]:
+    values = list(values)
+    return sum(values) / len(values) if values else None
+
+
+def sample_sd(values: Iterable[float]) -> Optional[float]:
+    """Sample standard deviation (n − 1); None below two values."""
+    values = list(values)
+    if len(values) < 2:
+        return None
+    mu = sum(values) / len(values)
+    return math.sqrt(sum((v - mu) ** 2 for v in values) / (len(values) - 1))
+
+
+def ls_slope(points: Iterable[tuple[float, float]]) -> Optional[float]:
+    """Least-squares slope of y on x; None below two distinct x."""
+    points = list(points)
+    if len(points) < 2:
+        return None
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    if sxx == 0:
+        return None
+    return sum((x - mx) * (y - my) for x, y in points) / sxx
+
+
+@dataclass(frozen=True)
+class Windows:
+    """The before and after windows of one practice start, as running month numbers
+    (inclusive); `after_last` < `after_first` when no month after S has a figure."""
+    before_first: int
+    before_last: int
+    after_first: int
+    after_last: int
+
+    @property
+    def first(self) -> int:
+        return self.before_first
+
+    @property
+    def last(self) -> int:
+        return max(self.after_last, self.before_last)
+
+    def before_keys(self) -> list[Key]:
+        return [month_key(i) for i in range(self.before_first, self.before_last + 1)]
+
+    def after_keys(self) -> list[Key]:
+        return [month_key(i) for i in range(self.after_first, self.after_last + 1)]
+
+
+def practice_windows(start: Key, values: dict[Key, float]) -> Windows:
+    """Before S−12 … S−1; after S … S+11, cut at the last month of `values` with a figure."""
+    s = month_index(start)
+    last = max((month_index(k) for k in values), default=s - 1)
+    return Windows(s - BEFORE_MONTHS, s - 1, s, min(s + AFTER_MONTHS - 1, last))
+
+
+@dataclass(frozen=True)
+class WindowChange:
+    """One unit's figures over the two windows."""
+    n_before: int
+    n_after: int
+    before: Optional[float]     # mean over the months with a figure
+    after: Optional[float]
+    slope: Optional[float]      # least squares over the before window, per month
+    reason: Optional[str] = None   # None | "before_short" | "after_short"
+
+    @property
+    def usable(self) -> bool:
+        return self.reason is None
+
+    @property
+    def absolute(self) -> Optional[float]:
+        return None if self.reason else self.after - self.before
+
+    @property
+    def percent(self) -> Optional[float]:
+        """As a percentage of the before mean; None from a zero before mean."""
+        if self.reason or self.before == 0:
+            return None
+        return (self.after - self.before) / self.before * 100.0
+
+
+def window_change(values: dict[Key, float], w: Windows) -> WindowChange:
+    """Means over the windows (months with a figure only) and the before slope."""
+    before = [(month_index(k), values[k]) for k in w.before_keys() if k in values]
+    after = [values[k] for k in w.after_keys() if k in values]
+    reason = "before_short" if len(before) < MIN_MONTHS else "after_short" if len(after) < MIN_MONTHS else None
+    return WindowChange(len(before), len(after), mean(v for _, v in before), mean(after),
+                        ls_slope(before), reason)
+
+
+def did_estimate(own_change: float, group_changes: list[float]) -> float:
+    """Difference in differences: U's change minus the mean of the group's changes."""
+    return own_change - sum(group_changes) / len(group_changes)
+
+
+def placebo_estimates(changes: dict[str, float]) -> dict[str, float]:
+    """Each unit's change minus the mean of the others' changes (as if it were treated)."""
+    total, n = sum(changes.values()), len(changes)
+    return {u: c - (total - c) / (n - 1) for u, c in changes.items()} if n > 1 else {}
+
+
+def permutation_rank(estimates: dict[str, float], unit: str, lower_is_better: bool) -> tuple[int, int]:
+    """(k, N): U's place among the placebo estimates in the good direction, ties
+    counted against U (k = how many are as good as or better than U), so k/N is
+    the exact one-sided permutation p-value."""
+    own = round(estimates[unit], 9)
+    sign = 1 if lower_is_better else -1
+    k = sum(1 for v in estimates.values() if sign * round(v, 9) <= sign * own)
+    return k, len(estimates)
+
+
+def pretrend_gap(own_slope: Optional[float], group_slopes: list[Optional[float]],
+                 group_monthly: list[float]) -> tuple[Optional[float], Optional[float], bool]:
+    """(gap, allowed, differs): gap = |U's slope − the group's mean slope|; allowed =
+    PRETREND_SD × the SD of the group's monthly figures; differs when gap > allowed."""
+    slopes = [s for s in group_slopes if s is not None]
+    if own_slope is None or not slopes:
+        return None, None, False
+    gap = abs(own_slope - sum(slopes) / len(slopes))
+    sd = sample_sd(group_monthly)
+    allowed = None if sd is None else PRETREND_SD * sd
+    return gap, allowed, allowed is not None and gap > allowed
+
+
+def _descendants(model: StatsModel, unit_id: str) -> list[str]:
+    out, stack = [], list(model.children.get(unit_id, []))
+    while stack:
+        u = stack.pop()
+        out.append(u)
+        stack += model.children.get(u, [])
+    return out
+
+
+def level_candidates(model, unit_id: str, level: str) -> Optional[list[str]]:
+    """Units of U's kind at one widening level (U itself left out); None when the
+    level does not exist (no grandparent)."""
+    model = _model(model)
+    units = model.records.units
+    u = units[unit_id]
+    if level == "parent":
+        pool = model.children.get(u.parent, []) if u.parent in units else \
+            [x for x in units if units[x].parent not in units]
+    elif level == "grandparent":
+        gp = units[u.parent].parent if u.parent in units else None
+        if gp not in units:
+            return None
+        pool = _descendants(model, gp)
+    else:
+        pool = list(units)
+    return sorted(x for x in pool if x != unit_id and units[x].kind == u.kind)
+
+
+def treated_units(model, practice_id: str, w: Windows) -> frozenset[str]:
+    """The units left out as treated: the practice's own, and those of any other
+    practice starting within the windows."""
+    model = _model(model)
+    out = set(model.records.practices[practice_id].units)
+    for p in model.records.practices.values():
+        if p.id != practice_id and w.first <= month_index(parse_month(p.period.start)) <= w.last:
+            out.update(p.units)
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Effect:
+    """The 成效对照 of one practice, for one of its units and one metric."""
+    practice: str
+    unit: str
+    metric: str
+    windows: Windows
+    own: WindowChange
+    status: str                          # "ok" | "insufficient" | "no_group"
+    level: Optional[str] = None          # "parent" | "grandparent" | "site"
+    group: tuple[str, ...] = ()
+    excluded: int = 0                    # treated units left out at that level
+    group_change: Optional[float] = None  # mean of the group's changes
+    estimate: Optional[float] = None
+    estimate_percent: Optional[float] = None   # of U's before mean; None from 0
+    rank: Optional[int] = None
+    n: Optional[int] = None
+    slope_gap: Optional[float] = None
+    slope_allowed: Optional[float] = None
+    pretrend_differs: bool = False
+
+    @property
+    def p_value(self) -> Optional[float]:
+        return None if self.rank is None else self.rank / self.n
+
+    @property
+    def weak(self) -> bool:
+        return self.n is not None and self.n < WEAK_N
+
+    @property
+    def tiny_base(self) -> bool:
+        return self.own.before is not None and 0 < abs(self.own.before) < TINY_BASE
+
+
+def _unit_change(model: StatsModel, unit_id: str, metric_id: str, w: Windows) -> WindowChange:
+    key = ("window", unit_id, metric_id, w)
+    if key not in model._series:
+        model._series[key] = window_change(series(model, unit_id, metric_id).values, w)
+    return model._series[key]
+
+
+def comparison_group(model, unit_id: str, metric_id: str, w: Windows,
+                     treated: frozenset[str]) -> tuple[Optional[str], list[str], int]:
+    """(level, members, excluded): the first level with at least MIN_GROUP usable
+    units, widening parent → grandparent → site; (None, [], excluded at the
+    widest level) when none has enough."""
+    model = _model(model)
+    own = reporters(model, unit_id, metric_id)
+    excluded = 0
+    for level in LEVELS:
+        pool = level_candidates(model, unit_id, level)
+        if pool is None:
+            continue
+        usable = [x for x in pool if _unit_change(model, x, metric_id, w).usable
+                  and not (reporters(model, x, metric_id) & own)]
+        members = [x for x in usable if x not in treated]
+        excluded = len(usable) - len(members)
+        if len(members) >= MIN_GROUP:
+            return level, members, excluded
+    return None, [], excluded
+
+
+def effect(model, practice_id: str, unit_id: str, metric_id: str) -> Effect:
+    """The 成效对照 of practice × unit × metric (see the comment above)."""
+    model = _model(model)
+    p = model.records.practices[practice_id]
+    values = series(model, unit_id, metric_id).values
+    w = practice_windows(parse_month(p.period.start), values)
+    own = _unit_change(model, unit_id, metric_id, w)
+    base = dict(practice=practice_id, unit=unit_id, metric=metric_id, windows=w, own=own)
+    if not own.usable:
+        return Effect(**base, status="insufficient")
+    level, group, excluded = comparison_group(model, unit_id, metric_id, w, treated_units(model, practice_id, w))
+    if level is None:
+        return Effect(**base, status="no_group", excluded=excluded)
+    changes = {x: _unit_change(model, x, metric_id, w) for x in group}
+    est = did_estimate(own.absolute, [c.absolute for c in changes.values()])
+    placebo = placebo_estimates({unit_id: own.absolute, **{x: c.absolute for x, c in changes.items()}})
+    k, n = permutation_rank(placebo, unit_id, model.metrics[metric_id].lower_is_better)
+    monthly = group_mean_series(model, group, metric_id, w.before_keys())
+    gap, allowed, differs = pretrend_gap(own.slope, [c.slope for c in changes.values()],
+                                         [v for v in monthly if v is not None])
+    return Effect(**base, status="ok", level=level, group=tuple(group), excluded=excluded,
+                  group_change=mean(c.absolute for c in changes.values()), estimate=est,
+                  estimate_percent=None if own.before == 0 else est / own.before * 100.0,
+                  rank=k, n=n, slope_gap=gap, slope_allowed=allowed, pretrend_differs=differs)
+
+
+def group_mean_series(model, group: Iterable[str], metric_id: str, keys: list[Key]) -> list[Optional[float]]:
+    """The comparison group's mean figure each month (of the members with a figure)."""
+    model = _model(model)
+    sers = [series(model, x, metric_id).values for x in group]
+    return [mean(s[k] for s in sers if k in s) for k in keys]
+
+
+def indexed(values: dict[Key, float], base: Optional[float], keys: list[Key]) -> list[Optional[float]]:
+    """Figures as an index, `base` = 100; None where missing or without a base."""
+    if not base:
+        return [None] * len(keys)
+    return [values[k] / base * 100.0 if k in values else None for k in keys]
+
+
+def practice_effects(model, practice_id: str, metric_ids: Optional[Iterable[str]] = None) -> list[Effect]:
+    """Every (unit, metric) effect of a practice whose unit has figures of the metric,
+    units in the practice's order, metrics in `metric_ids` order (default: all)."""
+    model = _model(model)
+    p = model.records.practices[practice_id]
+    mids = list(metric_ids) if metric_ids is not None else list(model.metrics)
+    return [effect(model, practice_id, u, m) for u in p.units if u in model.records.units
+            for m in mids if m in model.metrics and series(model, u, m).values]
