@@ -739,10 +739,42 @@ def indexed(values: dict[Key, float], base: Optional[float], keys: list[Key]) ->
 
 
 def practice_effects(model, practice_id: str, metric_ids: Optional[Iterable[str]] = None) -> list[Effect]:
-    """Every (unit, metric) effect of a practice whose unit has figures of the metric,
-    units in the practice's order, metrics in `metric_ids` order (default: all)."""
+    """Every (unit, metric) effect of a practice whose unit has a figure of the metric
+    within the windows, units in the practice's order, metrics in `metric_ids`
+    order (default: all)."""
     model = _model(model)
     p = model.records.practices[practice_id]
     mids = list(metric_ids) if metric_ids is not None else list(model.metrics)
-    return [effect(model, practice_id, u, m) for u in p.units if u in model.records.units
-            for m in mids if m in model.metrics and series(model, u, m).values]
+    start = parse_month(p.period.start)
+    out = []
+    for u in p.units:
+        for m in mids:
+            if u not in model.records.units or m not in model.metrics:
+                continue
+            values = series(model, u, m).values
+            w = practice_windows(start, values)
+            if any(w.first <= month_index(k) <= w.last for k in values):  # figures near the start
+                out.append(effect(model, practice_id, u, m))
+    return out
+
+
+def practice_metric_ids(model, practice_id: str) -> list[str]:
+    """The metrics a practice is compared on: those its categories name
+    (site_config/categories.yml `metrics`, in category order), else every metric."""
+    model = _model(model)
+    r = model.records
+    chosen = [m for c in r.practices[practice_id].categories if c in r.categories
+              for m in r.categories[c].metrics if m in model.metrics]
+    return list(dict.fromkeys(chosen)) or list(model.metrics)
+
+
+def headline(effects: Iterable[Effect], unit_id: Optional[str] = None) -> Optional[Effect]:
+    """The first effect with an estimate (metrics in the practice's order),
+    of `unit_id` when given."""
+    return next((e for e in effects if e.status == "ok" and (unit_id is None or e.unit == unit_id)), None)
+
+
+def lacks_comparison(effects: Iterable[Effect]) -> bool:
+    """True when the practice has usable figures but not one comparison group."""
+    effects = list(effects)
+    return any(e.status == "no_group" for e in effects) and not any(e.status == "ok" for e in effects)

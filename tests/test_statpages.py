@@ -207,14 +207,15 @@ def test_dashboard_template(trim):
     e = env()
     e.trim_blocks = e.lstrip_blocks = trim
     text = e.get_template("stats_index.md.j2").render(
-        dashboard=statpages.dashboard(stats.build(section_records())), base="../")
+        dashboard=statpages.dashboard(stats.build(section_records())), base="../", effects_page="effects.md")
     assert text.startswith("# 统计\n")
     assert '<span class="jy-change jy-good" title="下降 25.0%">↓ −25.0%</span>' in text
     assert "(../charts/overview/ranking-stations.svg)" in text
+    assert "见[成效对照](effects.md)" in text
     tables = table_blocks(text)
     assert len(tables[0]) == 2 + 4        # headline: one row a metric
     empty = e.get_template("stats_index.md.j2").render(
-        dashboard=statpages.dashboard(stats.build(records([BUREAU], []))), base="../")
+        dashboard=statpages.dashboard(stats.build(records([BUREAU], []))), base="../", effects_page=None)
     assert "暂无月度统计数据" in empty
 
 
