@@ -60,6 +60,7 @@ def project_chars() -> set[str]:
     out: set[str] = set()
     files = [*(REPO / "records").rglob("*"), *(REPO / "site_config").rglob("*"),
              REPO / "generator" / "stats.py", REPO / "generator" / "statpages.py",
+             REPO / "generator" / "effectpages.py",
              REPO / "generator" / "charts.py"]
     for p in files:
         if p.is_file() and p.suffix in (".yml", ".yaml", ".json", ".py", ".md", ".txt", ".csv"):
