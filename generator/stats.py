@@ -57,6 +57,7 @@ Rankings
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
@@ -89,6 +90,7 @@ class StatsModel:
     children: dict[str, list[str]]
     _reporters: dict = field(default_factory=dict, repr=False)
     _series: dict = field(default_factory=dict, repr=False)
+    _effects: dict = field(default_factory=dict, repr=False)   # 成效对照 memo: windows, groups, treated
 
     def unit(self, unit_id: str) -> Unit:
         return self.records.units[unit_id]
@@ -610,6 +612,13 @@ def level_candidates(model, unit_id: str, level: str) -> Optional[list[str]]:
     """Units of U's kind at one widening level (U itself left out); None when the
     level does not exist (no grandparent)."""
     model = _model(model)
+    key = ("level", unit_id, level)
+    if key not in model._effects:
+        model._effects[key] = _level_candidates(model, unit_id, level)
+    return model._effects[key]
+
+
+def _level_candidates(model: StatsModel, unit_id: str, level: str) -> Optional[list[str]]:
     units = model.records.units
     u = units[unit_id]
     if level == "parent":
@@ -629,11 +638,23 @@ def treated_units(model, practice_id: str, w: Windows) -> frozenset[str]:
     """The units left out as treated: the practice's own, and those of any other
     practice starting within the windows."""
     model = _model(model)
-    out = set(model.records.practices[practice_id].units)
-    for p in model.records.practices.values():
-        if p.id != practice_id and w.first <= month_index(parse_month(p.period.start)) <= w.last:
-            out.update(p.units)
-    return frozenset(out)
+    key = ("treated", practice_id, w)
+    if key not in model._effects:
+        starts, units = _practice_starts(model)
+        out = set(model.records.practices[practice_id].units)
+        for i in range(bisect.bisect_left(starts, w.first), bisect.bisect_right(starts, w.last)):
+            out.update(units[i])
+        model._effects[key] = frozenset(out)
+    return model._effects[key]
+
+
+def _practice_starts(model: StatsModel) -> tuple[list[int], list[tuple[str, ...]]]:
+    """Every practice's start month, sorted, with its units (for treated_units)."""
+    if "starts" not in model._effects:
+        rows = sorted((month_index(parse_month(p.period.start)), tuple(p.units))
+                      for p in model.records.practices.values())
+        model._effects["starts"] = ([s for s, _ in rows], [u for _, u in rows])
+    return model._effects["starts"]
 
 
 @dataclass(frozen=True)
@@ -672,9 +693,9 @@ class Effect:
 
 def _unit_change(model: StatsModel, unit_id: str, metric_id: str, w: Windows) -> WindowChange:
     key = ("window", unit_id, metric_id, w)
-    if key not in model._series:
-        model._series[key] = window_change(series(model, unit_id, metric_id).values, w)
-    return model._series[key]
+    if key not in model._effects:
+        model._effects[key] = window_change(series(model, unit_id, metric_id).values, w)
+    return model._effects[key]
 
 
 def comparison_group(model, unit_id: str, metric_id: str, w: Windows,
