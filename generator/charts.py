@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
-from . import stats
+from . import statpages
 
 CHART_VERSION = 1
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "JingyanSansSC-Regular.otf"
@@ -97,7 +97,7 @@ class ChartSpec:
     """One chart: `name` is its path relative to the site root; `kind` and
     `data` (plain JSON-like values, picklable) are all that is drawn."""
     name: str
-    kind: str          # "trend" | "ranking"
+    kind: str          # "trend" | "ranking" | "effect"
     data: dict
 
 
@@ -331,7 +331,7 @@ def _ranking_figure(data: dict):
             if v is None:
                 ax.text(0, yi, " —", va="center", ha="left", fontsize=8.5, color=NEUTRAL)
             else:
-                text = stats.fmt_percent(v)
+                text = statpages.fmt_percent(v)
                 ax.text(v, yi, f" {text} " if v else " 0.0%", va="center", ha="left" if v >= 0 else "right",
                         fontsize=8.5, color=TEXT)
         ax.set_title(panel["label"], pad=6)
@@ -352,7 +352,54 @@ def _ranking_figure(data: dict):
     return fig
 
 
-FIGURES = {"trend": _trend_figure, "ranking": _ranking_figure}
+def _effect_figure(data: dict):
+    """成效对照: a panel a metric; the unit and its comparison group's mean, each
+    indexed to its before-window mean = 100, the group's min–max shaded, a
+    vertical line where the practice starts (statpages._effect_chart)."""
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    panels, months = data["panels"], data["months"]
+    n = len(panels)
+    fig = Figure(figsize=(WIDTH, 1.7 + 2.2 * n), layout="constrained")
+    axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
+    fig.suptitle(data["title"], x=0.01, ha="left", color=TEXT)
+    x = list(range(len(months)))
+    own_c, group_c = PALETTE[0], PALETTE[1]
+
+    def nan(values):
+        return [math.nan if v is None else v for v in values]
+    for i, (ax, panel) in enumerate(zip(axes, panels)):
+        ax.fill_between(x, nan(panel["low"]), nan(panel["high"]), color=group_c, alpha=0.18, linewidth=0)
+        ax.plot(x, nan(panel["group"]), color=group_c, linewidth=1.6, linestyle=DASHED)
+        ax.plot(x, nan(panel["own"]), color=own_c, linewidth=2.0, marker="o", markersize=3)
+        ax.axhline(100, color=GRID, linewidth=0.8)
+        ax.axvline(data["start"] - 0.5, color=TEXT, linewidth=1.0, linestyle=(0, (2, 2)))
+        ax.set_title(panel["label"], loc="left", pad=6, fontsize=9.5)
+        if i == 0 and data.get("sample"):
+            ax.set_title(SAMPLE_LABEL, loc="right", color=SAMPLE, pad=6, fontsize=10)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.yaxis.set_major_formatter(FuncFormatter(_num))
+        ax.grid(axis="y", color=GRID, linewidth=0.8)
+        ax.tick_params(length=0, pad=4)
+        for side in ("left", "bottom"):
+            ax.spines[side].set_color(GRID)
+    ticks = [i for i in x if i % 3 == data["start"] % 3]
+    axes[-1].set_xticks(ticks, [months[i] for i in ticks])
+    axes[-1].set_xlim(-0.5, len(months) - 0.5)
+    handles = [Line2D([], [], color=own_c, linewidth=2.0, marker="o", markersize=3),
+               Line2D([], [], color=group_c, linewidth=1.6, linestyle=DASHED),
+               Patch(color=group_c, alpha=0.18),
+               Line2D([], [], color=TEXT, linewidth=1.0, linestyle=(0, (2, 2)))]
+    fig.legend(handles, [data["own_label"], data["group_label"], data["band_label"], "开始实施"],
+               loc="outside lower left", ncols=4, fontsize=9, labelcolor=TEXT)
+    fig.supylabel(data["axis_label"], fontsize=9, color=TEXT)
+    return fig
+
+
+FIGURES = {"trend": _trend_figure, "ranking": _ranking_figure, "effect": _effect_figure}
 REUSABLE = {"trend"}
 
 
@@ -437,10 +484,10 @@ def draw_charts(charts: list[ChartSpec], cache_dir: Path, jobs: Optional[int] = 
 
 
 def plan_charts(model) -> list[ChartSpec]:
-    """A ChartSpec for every chart that stats.unit_section / stats.dashboard refer to."""
-    return [ChartSpec(name, kind, data) for name, kind, data in stats.chart_figures(model)]
+    """A ChartSpec for every chart that statpages.unit_section / statpages.dashboard refer to."""
+    return [ChartSpec(name, kind, data) for name, kind, data in statpages.chart_figures(model)]
 
 
 def csv_files(model) -> dict[str, str]:
-    """Relative path → CSV text of every table download (see stats.csv_files)."""
-    return stats.csv_files(model)
+    """Relative path → CSV text of every table download (see statpages.csv_files)."""
+    return statpages.csv_files(model)

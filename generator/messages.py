@@ -141,3 +141,8 @@ def got_name(node) -> str:
     if not text and node.style is None:
         return "空白"
     return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
+
+# --- warnings (jingyan validate prints them; they do not fail the check)
+WARN_NO_COMPARISON = ("提示：经验做法“{title}”（{id}）的单位有月度统计，但找不到可比单位（同一上级、同一地区和全站的同类单位中，"
+                      "实施前后都有至少 {months} 个月数据、且没有同期推行其他做法的不足 {n} 个），“成效对照”只能列出本单位实施前后的变化。")
+WARN_SUMMARY = "另有 {n} 条提示（不影响检查通过）。"

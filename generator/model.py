@@ -221,6 +221,8 @@ class Category:
     id: str = f("分类编号", kind="id")
     name: str = f("分类名称，如：矛盾纠纷化解")
     description: Optional[str] = f("分类说明", default=None)
+    metrics: list[str] = f("成效对照优先看的统计指标编号（见 site_config/metrics.yml），如：[disputes_resolved]；"
+                           "不填时看全部指标", default=[], kind="ref:metric")
     where: Where = where_field()
 
 

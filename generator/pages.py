@@ -17,12 +17,13 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from . import stats
+from . import statpages, stats
 from .model import Brand, Practice, Records, Unit
 from .naming import syllables
 from .resources import template_dirs
 KIND_LABELS = {"bureau": "公安局（分局）", "station": "派出所", "post": "警务室"}
 NEWEST_ON_HOME = 8
+EFFECTS_PAGE = "stats/effects.md"
 RELATED_MAX = 5
 
 
@@ -240,9 +241,11 @@ def search_marks(scope: str) -> dict[str, str]:
 
 class Planner:
     def __init__(self, records: Records, stats_sections: dict | None = None,
-                 phrases: dict[str, list[str]] | None = None, dashboard: dict | None = None):
+                 phrases: dict[str, list[str]] | None = None, dashboard: dict | None = None,
+                 effects: "statpages.SiteStats | None" = None):
         self.r = records
         self.dashboard = dashboard
+        self.effects = effects or statpages.SiteStats({}, None, [], {})
         self.pinyin = Pinyin(phrases)
         self.children = children_index(records.units, self.pinyin.key)
         self.by_unit: dict[str, list[Practice]] = defaultdict(list)
@@ -296,6 +299,9 @@ class Planner:
             "outcomes": [outcome_row(o) for o in p.outcomes],
             "related": [L.practice(o) for o in self.related(p)],
             "sources": [source_row(s) for s in p.sources],
+            "effects": self.effects.effects.get(p.id),
+            "effects_page": rel_link(path, EFFECTS_PAGE) if self.effects.effects_page else None,
+            "base": rel_link(path, "index.md").removesuffix("index.md"),
             "search": self.search,
         }
         return PageSpec(path, "practice.md.j2", p.title, ctx, p.where.path if p.where else None,
@@ -329,6 +335,8 @@ class Planner:
             "practices": [L.practice(p) for p in newest_first(self.by_unit[u.id])],
             "brands": [L.brand(b.id) for b in sorted(self.brands_by_unit[u.id], key=lambda b: b.id)],
             "stats": self.stats_sections.get(u.id),
+            "effects": [{**L.practice(self.r.practices[h["practice"]]), **self.effect_view(h)}
+                        for h in self.effects.unit_effects.get(u.id, [])],
             "base": rel_link(path, "index.md").removesuffix("index.md"),
             "search": self.search,
         }
@@ -404,10 +412,32 @@ class Planner:
         pages.append(PageSpec("tags.md", "tags.md.j2", "标签", {}))
         if self.dashboard:
             pages.append(PageSpec("stats/index.md", "stats_index.md.j2", "统计",
-                                  {"dashboard": self.dashboard, "base": "../"}))
+                                  {"dashboard": self.dashboard, "base": "../",
+                                   "effects_page": "effects.md" if self.effects.effects_page else None}))
+        if self.effects.effects_page:
+            pages.append(self.effects_page())
         for page in pages[1:]:  # listings repeat titles found on the record pages
             page.search = False
         return pages
+
+    @staticmethod
+    def effect_view(h: dict) -> dict:
+        """A headline estimate as a list item shows it."""
+        return {"metric": md(h["metric"]), "estimate": md(h["estimate"]), "rank": md(h["rank"]),
+                "cls": h["cls"], "notes": md("；".join(h["notes"]))}
+
+    def effects_page(self) -> PageSpec:
+        """成效对照 under 统计: practices ranked by their estimate, a table a headline metric."""
+        L = Linker(self.r, EFFECTS_PAGE)
+        page = self.effects.effects_page
+        blocks = [{**b, "metric": md(b["metric"]),
+                   "rows": [{**row, "practice": L.to(self.r.practices[row["practice"]].title,
+                                                     practice_path(row["practice"])),
+                             **{k: md(row[k]) for k in ("unit", "estimate", "rank", "level", "notes")}}
+                            for row in b["rows"]]} for b in page["blocks"]]
+        without = [L.practice(self.r.practices[pid]) for pid in page["without"]]
+        return PageSpec(EFFECTS_PAGE, "effects_index.md.j2", "成效对照",
+                        {"page": page, "blocks": blocks, "without": without})
 
     def all_pages(self) -> list[PageSpec]:
         pages = self.index_pages()
@@ -419,8 +449,8 @@ class Planner:
 
 def plan_pages(records: Records, stats_sections: dict | None = None,
                phrases: dict[str, list[str]] | None = None,
-               dashboard: dict | None = None) -> list[PageSpec]:
-    return Planner(records, stats_sections, phrases, dashboard).all_pages()
+               dashboard: dict | None = None, effects: "statpages.SiteStats | None" = None) -> list[PageSpec]:
+    return Planner(records, stats_sections, phrases, dashboard, effects).all_pages()
 
 
 @dataclass
@@ -432,8 +462,8 @@ class SitePlan:
 
 def plan_site(records: Records, phrases: dict[str, list[str]] | None = None) -> SitePlan:
     """compute → plan: statistics, then every page, chart and download."""
-    st = stats.site_stats(stats.build(records))
-    return SitePlan(plan_pages(records, st.sections, phrases, st.dashboard), st.figures, st.csvs)
+    st = statpages.site_stats(stats.build(records))
+    return SitePlan(plan_pages(records, st.sections, phrases, st.dashboard, st), st.figures, st.csvs)
 
 
 # ------------------------------------------------------------------ rendering

@@ -149,7 +149,8 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
                {"警务品牌": ["brands/index.md"]},
                {"单位": ["regions/index.md", "az.md"]}]
         if any(p.path == "stats/index.md" for p in self.pages):
-            nav.append({"统计": ["stats/index.md"]})
+            nav.append({"统计": ["stats/index.md", *(["stats/effects.md"] if any(
+                p.path == "stats/effects.md" for p in self.pages) else [])]})
         guide = sorted(Path(config.docs_dir).glob("guide/*.md"), key=lambda p: (page_order(p), p.name))
         if guide:
             nav.append({"贡献指南": [p.relative_to(config.docs_dir).as_posix() for p in guide]})

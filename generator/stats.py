@@ -1,6 +1,7 @@
-"""Monthly statistics: series, changes, roll-ups, rankings and page contexts.
+"""Monthly statistics, the maths only: series, changes, roll-ups, rankings.
 
-Pure functions over the validated `Records`; no matplotlib, no files. Build
+Pure functions over the validated `Records`; no pages, no text, no matplotlib,
+no files (generator/statpages.py turns the results into page contexts). Build
 the index once with `build(records)` and pass the returned `StatsModel` to
 every other function (they also accept `Records`, at the cost of rebuilding).
 
@@ -56,8 +57,8 @@ Rankings
 """
 from __future__ import annotations
 
-import csv
-import io
+import bisect
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Union
@@ -66,11 +67,7 @@ from .model import Metric, Records, Unit
 
 Key = tuple[int, int]  # (year, month)
 MONTHS = tuple(range(1, 13))
-MISSING = "—"
-MINUS = "\u2212"  # − : a real minus sign, as in print
-KIND_NAMES = {"bureau": "公安局", "station": "派出所", "post": "警务室"}
 MAX_RANKING_METRICS = 3
-DASHBOARD_TOP = 10  # the site-wide station ranking shows the best and worst N
 
 
 # ------------------------------------------------------------------ the index
@@ -93,6 +90,7 @@ class StatsModel:
     children: dict[str, list[str]]
     _reporters: dict = field(default_factory=dict, repr=False)
     _series: dict = field(default_factory=dict, repr=False)
+    _effects: dict = field(default_factory=dict, repr=False)   # 成效对照 memo: windows, groups, treated
 
     def unit(self, unit_id: str) -> Unit:
         return self.records.units[unit_id]
@@ -433,442 +431,371 @@ def ranking_metrics(model) -> list[str]:
     return (chosen or list(model.groups[0].metrics if model.groups else []))[:MAX_RANKING_METRICS]
 
 
-# ------------------------------------------------------------------ formatting
+# ------------------------------------------------------------------ 成效对照 (did the practice work?)
+#
+# For a practice P starting in month S and one of its units U, for a metric m:
+#   before window  S−12 … S−1;  after window  S … S+11, cut at U's last month with
+#   a figure; a window is usable with at least MIN_MONTHS figures.
+#   comparison group: units of U's kind under U's parent; fewer than 2 usable →
+#   under U's grandparent; fewer than 2 → the whole site. Left out: the other
+#   units of P, units of another practice starting within the windows, and
+#   units whose figures overlap U's (a bureau and its own stations).
+#   change = after mean − before mean; estimate = U's change − the group's mean
+#   change (difference in differences); placebo rank: every member of U ∪ group
+#   gets the same estimate as if treated, U's rank k of N in the good direction,
+#   p = k/N (ties count against U); pre-trend: least-squares slope over the
+#   before window, U against the group's mean slope, flagged when the gap is
+#   more than half the group's monthly standard deviation (per month).
 
-def _is_whole(v: float) -> bool:
-    # the first two tests answer most figures cheaply; the last forgives float noise
-    return isinstance(v, int) or v.is_integer() or abs(v - round(v)) < 1e-9
-
-
-def fmt_value(v: Optional[float], metric: Optional[Metric] = None) -> str:
-    """A figure as text: whole numbers as such, averages and fractions with one decimal."""
-    if v is None:
-        return MISSING
-    if (metric is None or metric.aggregate != "mean") and _is_whole(v):
-        return str(round(v))
-    return f"{v:.1f}".replace("-", MINUS)
-
-
-def fmt_signed(v: Optional[float], metric: Optional[Metric] = None) -> str:
-    if v is None:
-        return MISSING
-    text = fmt_value(abs(v), metric)
-    return text if text in ("0", "0.0") else ("+" if v > 0 else MINUS) + text
-
-
-def fmt_percent(p: Optional[float]) -> str:
-    """+12.3% / −35.1% / 0.0%; "—" when there is no percentage."""
-    if p is None:
-        return MISSING
-    text = f"{abs(p):.1f}%"
-    return text if text == "0.0%" else ("+" if p > 0 else MINUS) + text
+BEFORE_MONTHS = 12
+AFTER_MONTHS = 12
+MIN_MONTHS = 6              # figures a window needs
+MIN_GROUP = 2               # comparison units needed
+WEAK_N = 10                 # below this N the rank is weak evidence
+TINY_BASE = 1.0             # a before mean under this makes percentages unstable
+PRETREND_SD = 0.5           # slope gap allowed, in group monthly SDs per month
+LEVELS = ("parent", "grandparent", "site")
 
 
-ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
-REASONS = {"missing": "缺少可比数据", "basis": "报送单位不同，不可比", "zero_base": "上年同期为 0"}
+def month_index(key: Key) -> int:
+    """(year, month) → a running month number (consecutive months differ by 1)."""
+    return key[0] * 12 + key[1] - 1
 
 
-def change_view(c: Change, metric: Metric) -> dict:
-    """Everything a page shows about one change, as text."""
-    direction = None if c.absolute is None else (
-        "flat" if c.absolute == 0 else "up" if c.absolute > 0 else "down")
-    if c.percent is not None:
-        words = {"up": "上升", "down": "下降", "flat": "持平"}[direction]
-        label = "持平" if direction == "flat" else f"{words} {fmt_percent(abs(c.percent)).lstrip('+')}"
-    elif c.absolute is not None:
-        label = f"{REASONS['zero_base']}，{'增加' if c.absolute > 0 else '减少' if c.absolute < 0 else '持平'}" \
-                + (f" {fmt_value(abs(c.absolute), metric)} {metric.unit}" if c.absolute else "")
-    else:
-        label = REASONS.get(c.reason or "missing", REASONS["missing"])
-    return {
-        "value": fmt_value(c.current, metric),
-        "previous": fmt_value(c.previous, metric),
-        "absolute": fmt_signed(c.absolute, metric),
-        "percent": fmt_percent(c.percent),
-        "arrow": ARROWS.get(direction, ""),
-        "cls": verdict(c, metric) or "none",   # good | bad | flat | none
-        "label": label,
-    }
+def month_key(index: int) -> Key:
+    return (index // 12, index % 12 + 1)
 
 
-def arrow_percent(c: Change) -> str:
-    """A change as arrow + size, e.g. ↓25.0%, ↑3.1%, →0.0%; "—" without a percentage."""
-    if c.percent is None:
-        return MISSING
-    direction = "flat" if c.absolute == 0 else "up" if c.absolute > 0 else "down"
-    return ARROWS[direction] + fmt_percent(abs(c.percent)).lstrip("+")
+def parse_month(text: str) -> Key:
+    """"2019-01" → (2019, 1)."""
+    y, m = text.split("-")
+    return (int(y), int(m))
 
 
-def period_text(year: int, through: Optional[int]) -> str:
-    if not through:
-        return f"{year} 年"
-    return f"{year} 年 1 月" if through == 1 else f"{year} 年 1–{through} 月"
+def mean(values: Iterable[float]) -> Optional[float]:
+    values = list(values)
+    return sum(values) / len(values) if values else None
 
 
-# ------------------------------------------------------------------ page contexts
-
-def unit_chart_dir(unit_id: str) -> str:
-    return f"charts/units/{unit_id}"
-
-
-OVERVIEW_DIR = "charts/overview"
-
-
-@dataclass
-class _Built:
-    """A section's page context plus what charts.py and csv_files need."""
-    context: dict
-    figures: list[tuple[str, str, dict]] = field(default_factory=list)  # (svg path, kind, data)
-    csvs: dict[str, str] = field(default_factory=dict)
-
-
-def _csv(rows: list[list[str]]) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
-    return "\ufeff" + buf.getvalue()   # BOM: Excel opens UTF-8 as such
-
-
-def _csv_number(v: Optional[float]) -> str:
-    if v is None:
-        return ""
-    return str(round(v)) if _is_whole(v) else f"{v:.4g}" if abs(v) < 1e4 else f"{v:.2f}"
-
-
-def _metric_header(metric: Metric) -> str:
-    return f"{metric.name}（{metric.unit}）"
-
-
-def _month_list(s: Series, year: Optional[int]) -> Optional[list[Optional[float]]]:
-    return None if year is None else [s.get(year, m) for m in MONTHS]
-
-
-def _group_block(model: StatsModel, title_name: str, group: Group,
-                 sers: dict[str, Series], chart_dir: str, sample: bool, out: _Built) -> Optional[dict]:
-    """One metric group's chart, table and CSV for a unit, region or the whole site."""
-    present = [m for m in group.metrics if sers[m].values]
-    if not present:
+def sample_sd(values: Iterable[float]) -> Optional[float]:
+    """Sample standard deviation (n − 1); None below two values."""
+    values = list(values)
+    if len(values) < 2:
         return None
-    year = max(y for m in present for (y, _) in sers[m].values)
-    prev = year - 1 if any(year - 1 in sers[m].basis for m in present) else None
-    metrics = [model.metrics[m] for m in present]
-    svg, csv_path = f"{chart_dir}/{group.slug}.svg", f"{chart_dir}/{group.slug}.csv"
-
-    if prev:
-        alt = f"{title_name} {year} 年与 {prev} 年{group.name}指标逐月对比折线图"
-    else:
-        alt = f"{title_name} {year} 年{group.name}指标逐月折线图（无 {year - 1} 年数据可比）"
-
-    # table: a row a month, then 1..M; per metric this year, last year, 同比
-    header = ["月份"]
-    for mt in metrics:
-        header += [f"{mt.name} {year}", *( [f"{mt.name} {prev}", "同比"] if prev else [])]
-    rows = []
-    for month in MONTHS:
-        row = [f"{month} 月"]
-        for mt in metrics:
-            s = sers[mt.id]
-            row.append(fmt_value(s.get(year, month), mt))
-            if prev:
-                row += [fmt_value(s.get(prev, month), mt), fmt_percent(yoy(s, year, month).percent)]
-        rows.append(row)
-    through = max(sers[m].latest_month(year) or 0 for m in present)
-    row = [f"1–{through} 月" if through > 1 else "1 月"]
-    for mt in metrics:
-        s = sers[mt.id]
-        row.append(fmt_value(ytd(s, year, through), mt))
-        if prev:
-            c = ytd_yoy(s, year, through)
-            row += [fmt_value(ytd(s, prev, through), mt), fmt_percent(c.percent)]
-    rows.append(row)
-
-    # summary: the latest month with 环比 and 同比, and the 累计 with its 同比
-    summary_header = ["指标", f"{year} 年 {through} 月", "环比", "同比",
-                      row[0], "累计同比"]
-    summary = []
-    for mt in metrics:
-        s = sers[mt.id]
-        summary.append([f"{mt.name}（{mt.unit}）", fmt_value(s.get(year, through), mt),
-                        arrow_percent(mom(s, year, through)), arrow_percent(yoy(s, year, through)),
-                        fmt_value(ytd(s, year, through), mt), arrow_percent(ytd_yoy(s, year, through))])
-
-    notes = []
-    means = [mt.name for mt in metrics if mt.aggregate == "mean"]
-    sums = [mt.name for mt in metrics if mt.aggregate != "mean"]
-    if means:
-        notes.append(f"“{row[0]}”一行：{'、'.join(means)}为月平均值" + ("，其余为合计。" if sums else "。"))
-    for mt in metrics:
-        s = sers[mt.id]
-        gaps = sorted(k for k in s.partial if k[0] in (year, prev))
-        if gaps:
-            notes.append(f"{mt.name}：" + "、".join(f"{y} 年 {m} 月" for y, m in gaps)
-                         + "部分单位未报送，合计从缺。")
-        if prev and prev in s.basis and year in s.basis and s.basis[prev] != s.basis[year]:
-            notes.append(f"{mt.name}：{prev} 年与 {year} 年报送数据的单位不同，不计算同比。")
-
-    # CSV: every month of every year, this group's metrics
-    years = sorted({y for m in present for y in sers[m].years})
-    csv_rows = [["单位", "年份", "月份", *[_metric_header(mt) for mt in metrics]]]
-    for y in years:
-        for month in MONTHS:
-            csv_rows.append([title_name, str(y), str(month),
-                             *[_csv_number(sers[mt.id].get(y, month)) for mt in metrics]])
-    out.csvs[csv_path] = _csv(csv_rows)
-
-    panels: list[dict] = []
-    for i, mt in enumerate(metrics):
-        panel = next((p for p in panels if p["unit"] == mt.unit), None)
-        if panel is None:
-            panel = {"unit": mt.unit, "mean": False, "lines": []}
-            panels.append(panel)
-        panel["mean"] = panel["mean"] or mt.aggregate == "mean"
-        panel["lines"].append({"label": mt.name, "colour": list(group.metrics).index(mt.id),
-                               "current": _month_list(sers[mt.id], year),
-                               "previous": _month_list(sers[mt.id], prev)})
-    out.figures.append((svg, "trend", {
-        "title": f"{title_name} · {group.name}",
-        "subtitle": f"{year} 年与 {prev} 年逐月对比" if prev else f"{year} 年逐月",
-        "year": year, "previous_year": prev, "panels": panels, "sample": sample}))
-    return {"title": group.name, "slug": group.slug, "chart": svg, "alt": alt,
-            "summary": {"header": summary_header, "rows": summary},
-            "table": {"header": header, "rows": rows}, "csv": csv_path,
-            "csv_name": f"{title_name}-{group.name}.csv", "notes": notes,
-            "year": year, "previous_year": prev}
+    mu = sum(values) / len(values)
+    return math.sqrt(sum((v - mu) ** 2 for v in values) / (len(values) - 1))
 
 
-def _name(model: StatsModel, unit_id: str) -> str:
-    return model.unit(unit_id).name
-
-
-def _ranking_block(model: StatsModel, owner_name: str, unit_ids: list[str], svg: str,
-                   title: str, sample: bool, out: _Built, top: Optional[int] = None) -> Optional[dict]:
-    """A ranking chart + table of `unit_ids` by 同比 of the ranking metrics."""
-    mids = ranking_metrics(model)
-    if len(unit_ids) < 2 or not mids:
+def ls_slope(points: Iterable[tuple[float, float]]) -> Optional[float]:
+    """Least-squares slope of y on x; None below two distinct x."""
+    points = list(points)
+    if len(points) < 2:
         return None
-    year = latest_year(model, unit_ids, mids)
-    if year is None:
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    if sxx == 0:
         return None
-    through = common_through(model, unit_ids, mids, year)
-    if through is None:
-        return None
-    rankings = [rank_units(model, unit_ids, m, year, through) for m in mids]
-    first = rankings[0]
-    if not any(e.rank for r in rankings for e in r.entries):
-        return None
-    order = [e.unit for e in first.entries]
-    shown = order
-    note = None
-    if top and len(order) > 2 * top:
-        ranked = [e.unit for e in first.entries if e.rank]
-        shown = ranked[:top] + ranked[-top:] if len(ranked) > 2 * top else ranked
-        note = f"共 {len(order)} 个单位，{len(ranked)} 个可比；图表和表格列出同比变化最好的 {top} 个和最差的 {top} 个。"
-    by = [{e.unit: e for e in r.entries} for r in rankings]
-    metrics = [model.metrics[m] for m in mids]
-    period = period_text(year, through)
-    header = ["名次", "单位"]
-    for mt in metrics:
-        header += [f"{mt.name}（{mt.unit}）", f"{year - 1} 年同期", "同比"]
-    rows = []
-    for u in shown:
-        e0 = by[0][u]
-        row = [str(e0.rank) if e0.rank else MISSING, _name(model, u)]
-        for mt, b in zip(metrics, by):
-            c = b[u].change
-            row += [fmt_value(c.current, mt), fmt_value(c.previous, mt), fmt_percent(c.percent)]
-        rows.append(row)
-    csv_rows = [["名次", "单位", "单位编号", "统计期",
-                 *[h for mt in metrics for h in (_metric_header(mt), f"{mt.name}上年同期", f"{mt.name}同比（%）")]]]
-    for u in order:
-        e0 = by[0][u]
-        row = [str(e0.rank or ""), _name(model, u), u, period]
-        for b in by:
-            c = b[u].change
-            row += [_csv_number(c.current), _csv_number(c.previous),
-                    "" if c.percent is None else f"{c.percent:.1f}"]
-        csv_rows.append(row)
-    csv_path = svg[:-4] + ".csv"
-    out.csvs[csv_path] = _csv(csv_rows)
-    names = "、".join(mt.name for mt in metrics)
-    order_by = "降幅" if metrics[0].lower_is_better else "增幅"
-    alt = (f"{owner_name}{title}条形图：{period}{names}累计同比变化，"
-           f"按{metrics[0].name}{order_by}从大到小排列")
-    out.figures.append((svg, "ranking", {
-        "title": f"{owner_name} · {title}",
-        "subtitle": f"{period}累计，同比变化",
-        "units": [_name(model, u) for u in shown],
-        "panels": [{"label": mt.name,
-                    "values": [b[u].change.percent for u in shown],
-                    "verdicts": [b[u].verdict if b[u].change.percent is not None else None for u in shown]}
-                   for mt, b in zip(metrics, by)],
-        "sample": sample}))
-    return {"title": title, "chart": svg, "alt": alt, "period": period,
-            "table": {"header": header, "rows": rows}, "csv": csv_path,
-            "csv_name": f"{owner_name}-{title}.csv", "note": note}
+    return sum((x - mx) * (y - my) for x, y in points) / sxx
 
 
-def _sample(model: StatsModel, units: Iterable[str]) -> bool:
-    return any(u in model.sample_units for u in units)
+@dataclass(frozen=True)
+class Windows:
+    """The before and after windows of one practice start, as running month numbers
+    (inclusive); `after_last` < `after_first` when no month after S has a figure."""
+    before_first: int
+    before_last: int
+    after_first: int
+    after_last: int
+
+    @property
+    def first(self) -> int:
+        return self.before_first
+
+    @property
+    def last(self) -> int:
+        return max(self.after_last, self.before_last)
+
+    def before_keys(self) -> list[Key]:
+        return [month_key(i) for i in range(self.before_first, self.before_last + 1)]
+
+    def after_keys(self) -> list[Key]:
+        return [month_key(i) for i in range(self.after_first, self.after_last + 1)]
 
 
-def _build_unit(model: StatsModel, unit_id: str) -> Optional[_Built]:
-    if unit_id not in model.records.units:
-        return None
-    sers = {m: series(model, unit_id, m) for m in model.metrics}
-    rep = frozenset().union(*(reporters(model, unit_id, m) for m in model.metrics))
-    if not rep:
-        return None
-    unit = model.unit(unit_id)
-    sample = _sample(model, rep)
-    out = _Built({})
-    chart_dir = unit_chart_dir(unit_id)
-    blocks = [b for g in model.groups
-              if (b := _group_block(model, unit.name, g, sers, chart_dir, sample, out))]
-    kids = units_with_stats(model, model.children.get(unit_id, []))
-    ranking = _ranking_block(model, unit.name, kids, f"{chart_dir}/ranking.svg",
-                             "下属单位同比变化排名", sample, out)
-    rolled = rep != {unit_id}
-    scope = None
-    if rolled:
-        scope = (f"本节数据由 {len(rep - {unit_id})} 个下属单位的月度数据汇总而成："
-                 "数量类指标相加，比率类指标取各单位的平均值；某月只有部分单位报送时，该月合计从缺。")
-    out.context = {
-        "unit": {"id": unit.id, "name": unit.name, "kind": unit.kind,
-                 "kind_name": KIND_NAMES.get(unit.kind, unit.kind)},
-        "title": "月度统计",
-        "is_sample": sample,
-        "sample_note": model.records.site.sample_note if sample else None,
-        "scope_note": scope,
-        "charts": blocks,
-        "ranking": ranking,
-    }
+def practice_windows(start: Key, values: dict[Key, float]) -> Windows:
+    """Before S−12 … S−1; after S … S+11, cut at the last month of `values` with a figure."""
+    s = month_index(start)
+    last = max((month_index(k) for k in values), default=s - 1)
+    return Windows(s - BEFORE_MONTHS, s - 1, s, min(s + AFTER_MONTHS - 1, last))
+
+
+@dataclass(frozen=True)
+class WindowChange:
+    """One unit's figures over the two windows."""
+    n_before: int
+    n_after: int
+    before: Optional[float]     # mean over the months with a figure
+    after: Optional[float]
+    slope: Optional[float]      # least squares over the before window, per month
+    reason: Optional[str] = None   # None | "before_short" | "after_short"
+
+    @property
+    def usable(self) -> bool:
+        return self.reason is None
+
+    @property
+    def absolute(self) -> Optional[float]:
+        return None if self.reason else self.after - self.before
+
+    @property
+    def percent(self) -> Optional[float]:
+        """As a percentage of the before mean; None from a zero before mean."""
+        if self.reason or self.before == 0:
+            return None
+        return (self.after - self.before) / self.before * 100.0
+
+
+def window_change(values: dict[Key, float], w: Windows) -> WindowChange:
+    """Means over the windows (months with a figure only) and the before slope."""
+    before = [(month_index(k), values[k]) for k in w.before_keys() if k in values]
+    after = [values[k] for k in w.after_keys() if k in values]
+    reason = "before_short" if len(before) < MIN_MONTHS else "after_short" if len(after) < MIN_MONTHS else None
+    return WindowChange(len(before), len(after), mean(v for _, v in before), mean(after),
+                        ls_slope(before), reason)
+
+
+def did_estimate(own_change: float, group_changes: list[float]) -> float:
+    """Difference in differences: U's change minus the mean of the group's changes."""
+    return own_change - sum(group_changes) / len(group_changes)
+
+
+def placebo_estimates(changes: dict[str, float]) -> dict[str, float]:
+    """Each unit's change minus the mean of the others' changes (as if it were treated)."""
+    total, n = sum(changes.values()), len(changes)
+    return {u: c - (total - c) / (n - 1) for u, c in changes.items()} if n > 1 else {}
+
+
+def permutation_rank(estimates: dict[str, float], unit: str, lower_is_better: bool) -> tuple[int, int]:
+    """(k, N): U's place among the placebo estimates in the good direction, ties
+    counted against U (k = how many are as good as or better than U), so k/N is
+    the exact one-sided permutation p-value."""
+    own = round(estimates[unit], 9)
+    sign = 1 if lower_is_better else -1
+    k = sum(1 for v in estimates.values() if sign * round(v, 9) <= sign * own)
+    return k, len(estimates)
+
+
+def pretrend_gap(own_slope: Optional[float], group_slopes: list[Optional[float]],
+                 group_monthly: list[float]) -> tuple[Optional[float], Optional[float], bool]:
+    """(gap, allowed, differs): gap = |U's slope − the group's mean slope|; allowed =
+    PRETREND_SD × the SD of the group's monthly figures; differs when gap > allowed."""
+    slopes = [s for s in group_slopes if s is not None]
+    if own_slope is None or not slopes:
+        return None, None, False
+    gap = abs(own_slope - sum(slopes) / len(slopes))
+    sd = sample_sd(group_monthly)
+    allowed = None if sd is None else PRETREND_SD * sd
+    return gap, allowed, allowed is not None and gap > allowed
+
+
+def _descendants(model: StatsModel, unit_id: str) -> list[str]:
+    out, stack = [], list(model.children.get(unit_id, []))
+    while stack:
+        u = stack.pop()
+        out.append(u)
+        stack += model.children.get(u, [])
     return out
 
 
-def unit_section(model, unit_id: str) -> Optional[dict]:
-    """The statistics section of one unit's page, or None when neither the unit
-    nor its sub-units have statistics.
-
-    Keys: unit {id, name, kind, kind_name}, title, is_sample, sample_note
-    (None unless sample), scope_note (None unless rolled up), charts (list of
-    blocks, one a metric group: title, slug, chart, alt, summary {header, rows}
-    (latest month, 环比, 同比, 累计, 累计同比), table {header, rows} (a row a
-    month, then the 累计 row), csv, csv_name, notes, year, previous_year),
-    ranking (None or: title, chart, alt, period, table, csv, csv_name, note).
-    Every value is text ready to print ("—" when missing); paths are
-    relative to the site root.
-    """
-    built = _build_unit(_model(model), unit_id)
-    return built.context if built else None
-
-
-def section_units(model) -> list[str]:
-    """Ids of every unit that has a statistics section."""
+def level_candidates(model, unit_id: str, level: str) -> Optional[list[str]]:
+    """Units of U's kind at one widening level (U itself left out); None when the
+    level does not exist (no grandparent)."""
     model = _model(model)
-    return [u for u in sorted(model.records.units) if any(reporters(model, u, m) for m in model.metrics)]
+    key = ("level", unit_id, level)
+    if key not in model._effects:
+        model._effects[key] = _level_candidates(model, unit_id, level)
+    return model._effects[key]
 
 
-def _scope_name(model: StatsModel) -> str:
-    units = [model.unit(u) for u in section_units(model)]
-    cities = {region_of(u) for u in units}
-    if len(cities) == 1:
-        return region_name(next(iter(cities)))
-    provinces = {region_of(u, "province") for u in units}
-    return region_name(next(iter(provinces))) if len(provinces) == 1 else "全部地区"
-
-
-def _build_dashboard(model: StatsModel) -> _Built:
-    out = _Built({})
-    with_stats = section_units(model)
-    scope = _scope_name(model)
-    sers = {m: region_series(model, None, m) for m in model.metrics}
-    rep = frozenset().union(*(s.basis[y] for s in sers.values() for y in s.basis))
-    sample = _sample(model, rep)
-    blocks = [b for g in model.groups
-              if (b := _group_block(model, f"{scope}合计", g, sers, OVERVIEW_DIR, sample, out))]
-    year = max((y for s in sers.values() for y in s.years), default=None)
-    headline = []
-    if year:
-        for m, mt in model.metrics.items():
-            s = sers[m]
-            through = comparable_through(s, year) or s.latest_month(year)
-            if not through:
-                continue
-            c = ytd_yoy(s, year, through)
-            headline.append({"metric": mt.name, "unit": mt.unit, "period": period_text(year, through),
-                             **change_view(c, mt)})
+def _level_candidates(model: StatsModel, unit_id: str, level: str) -> Optional[list[str]]:
     units = model.records.units
-    leaf_bureaus = [u for u in with_stats if units[u].kind == "bureau"
-                    and not any(units[c].kind == "bureau" for c in units_with_stats(model, model.children.get(u, [])))]
-    stations = [u for u in with_stats if units[u].kind == "station"]
-    rankings = [b for b in (
-        _ranking_block(model, scope, leaf_bureaus, f"{OVERVIEW_DIR}/ranking-bureaus.svg",
-                       "各公安局同比变化排名", sample, out),
-        _ranking_block(model, scope, stations, f"{OVERVIEW_DIR}/ranking-stations.svg",
-                       "各派出所同比变化排名", sample, out, top=DASHBOARD_TOP)) if b]
-    region_table = None
-    cities = regions(model)
-    if len(cities) > 1 and year:
-        mids = ranking_metrics(model)
-        header = ["地区", *[h for m in mids for h in (_metric_header(model.metrics[m]), "同比")]]
-        rows = []
-        for r in cities:
-            row = [region_name(r)]
-            for m in mids:
-                s = region_series(model, r, m)
-                c = ytd_yoy(s, year, comparable_through(s, year) or s.latest_month(year))
-                row += [fmt_value(c.current, model.metrics[m]), fmt_percent(c.percent)]
-            rows.append(row)
-        region_table = {"header": header, "rows": rows}
-    out.context = {
-        "title": "统计",
-        "scope": scope,
-        "year": year,
-        "is_sample": sample,
-        "sample_note": model.records.site.sample_note if sample else None,
-        "unit_count": len([u for u in with_stats if units[u].kind in ("station", "post")]),
-        "headline": headline,
-        "charts": blocks,
-        "rankings": rankings,
-        "regions": region_table,
-    }
+    u = units[unit_id]
+    if level == "parent":
+        pool = model.children.get(u.parent, []) if u.parent in units else \
+            [x for x in units if units[x].parent not in units]
+    elif level == "grandparent":
+        gp = units[u.parent].parent if u.parent in units else None
+        if gp not in units:
+            return None
+        pool = _descendants(model, gp)
+    else:
+        pool = list(units)
+    return sorted(x for x in pool if x != unit_id and units[x].kind == u.kind)
+
+
+def treated_units(model, practice_id: str, w: Windows) -> frozenset[str]:
+    """The units left out as treated: the practice's own, and those of any other
+    practice starting within the windows."""
+    model = _model(model)
+    key = ("treated", practice_id, w)
+    if key not in model._effects:
+        starts, units = _practice_starts(model)
+        out = set(model.records.practices[practice_id].units)
+        for i in range(bisect.bisect_left(starts, w.first), bisect.bisect_right(starts, w.last)):
+            out.update(units[i])
+        model._effects[key] = frozenset(out)
+    return model._effects[key]
+
+
+def _practice_starts(model: StatsModel) -> tuple[list[int], list[tuple[str, ...]]]:
+    """Every practice's start month, sorted, with its units (for treated_units)."""
+    if "starts" not in model._effects:
+        rows = sorted((month_index(parse_month(p.period.start)), tuple(p.units))
+                      for p in model.records.practices.values())
+        model._effects["starts"] = ([s for s, _ in rows], [u for _, u in rows])
+    return model._effects["starts"]
+
+
+@dataclass(frozen=True)
+class Effect:
+    """The 成效对照 of one practice, for one of its units and one metric."""
+    practice: str
+    unit: str
+    metric: str
+    windows: Windows
+    own: WindowChange
+    status: str                          # "ok" | "insufficient" | "no_group"
+    level: Optional[str] = None          # "parent" | "grandparent" | "site"
+    group: tuple[str, ...] = ()
+    excluded: int = 0                    # treated units left out at that level
+    group_change: Optional[float] = None  # mean of the group's changes
+    estimate: Optional[float] = None
+    estimate_percent: Optional[float] = None   # of U's before mean; None from 0
+    rank: Optional[int] = None
+    n: Optional[int] = None
+    slope_gap: Optional[float] = None
+    slope_allowed: Optional[float] = None
+    pretrend_differs: bool = False
+
+    @property
+    def p_value(self) -> Optional[float]:
+        return None if self.rank is None else self.rank / self.n
+
+    @property
+    def weak(self) -> bool:
+        return self.n is not None and self.n < WEAK_N
+
+    @property
+    def tiny_base(self) -> bool:
+        return self.own.before is not None and 0 < abs(self.own.before) < TINY_BASE
+
+
+def _unit_change(model: StatsModel, unit_id: str, metric_id: str, w: Windows) -> WindowChange:
+    key = ("window", unit_id, metric_id, w)
+    if key not in model._effects:
+        model._effects[key] = window_change(series(model, unit_id, metric_id).values, w)
+    return model._effects[key]
+
+
+def comparison_group(model, unit_id: str, metric_id: str, w: Windows,
+                     treated: frozenset[str]) -> tuple[Optional[str], list[str], int]:
+    """(level, members, excluded): the first level with at least MIN_GROUP usable
+    units, widening parent → grandparent → site; (None, [], excluded at the
+    widest level) when none has enough."""
+    model = _model(model)
+    own = reporters(model, unit_id, metric_id)
+    excluded = 0
+    for level in LEVELS:
+        pool = level_candidates(model, unit_id, level)
+        if pool is None:
+            continue
+        usable = [x for x in pool if _unit_change(model, x, metric_id, w).usable
+                  and not (reporters(model, x, metric_id) & own)]
+        members = [x for x in usable if x not in treated]
+        excluded = len(usable) - len(members)
+        if len(members) >= MIN_GROUP:
+            return level, members, excluded
+    return None, [], excluded
+
+
+def effect(model, practice_id: str, unit_id: str, metric_id: str) -> Effect:
+    """The 成效对照 of practice × unit × metric (see the comment above)."""
+    model = _model(model)
+    p = model.records.practices[practice_id]
+    values = series(model, unit_id, metric_id).values
+    w = practice_windows(parse_month(p.period.start), values)
+    own = _unit_change(model, unit_id, metric_id, w)
+    base = dict(practice=practice_id, unit=unit_id, metric=metric_id, windows=w, own=own)
+    if not own.usable:
+        return Effect(**base, status="insufficient")
+    level, group, excluded = comparison_group(model, unit_id, metric_id, w, treated_units(model, practice_id, w))
+    if level is None:
+        return Effect(**base, status="no_group", excluded=excluded)
+    changes = {x: _unit_change(model, x, metric_id, w) for x in group}
+    est = did_estimate(own.absolute, [c.absolute for c in changes.values()])
+    placebo = placebo_estimates({unit_id: own.absolute, **{x: c.absolute for x, c in changes.items()}})
+    k, n = permutation_rank(placebo, unit_id, model.metrics[metric_id].lower_is_better)
+    monthly = group_mean_series(model, group, metric_id, w.before_keys())
+    gap, allowed, differs = pretrend_gap(own.slope, [c.slope for c in changes.values()],
+                                         [v for v in monthly if v is not None])
+    return Effect(**base, status="ok", level=level, group=tuple(group), excluded=excluded,
+                  group_change=mean(c.absolute for c in changes.values()), estimate=est,
+                  estimate_percent=None if own.before == 0 else est / own.before * 100.0,
+                  rank=k, n=n, slope_gap=gap, slope_allowed=allowed, pretrend_differs=differs)
+
+
+def group_mean_series(model, group: Iterable[str], metric_id: str, keys: list[Key]) -> list[Optional[float]]:
+    """The comparison group's mean figure each month (of the members with a figure)."""
+    model = _model(model)
+    sers = [series(model, x, metric_id).values for x in group]
+    return [mean(s[k] for s in sers if k in s) for k in keys]
+
+
+def indexed(values: dict[Key, float], base: Optional[float], keys: list[Key]) -> list[Optional[float]]:
+    """Figures as an index, `base` = 100; None where missing or without a base."""
+    if not base:
+        return [None] * len(keys)
+    return [values[k] / base * 100.0 if k in values else None for k in keys]
+
+
+def practice_effects(model, practice_id: str, metric_ids: Optional[Iterable[str]] = None) -> list[Effect]:
+    """Every (unit, metric) effect of a practice whose unit has a figure of the metric
+    within the windows, units in the practice's order, metrics in `metric_ids`
+    order (default: all)."""
+    model = _model(model)
+    p = model.records.practices[practice_id]
+    mids = list(metric_ids) if metric_ids is not None else list(model.metrics)
+    start = parse_month(p.period.start)
+    out = []
+    for u in p.units:
+        for m in mids:
+            if u not in model.records.units or m not in model.metrics:
+                continue
+            values = series(model, u, m).values
+            w = practice_windows(start, values)
+            if any(w.first <= month_index(k) <= w.last for k in values):  # figures near the start
+                out.append(effect(model, practice_id, u, m))
     return out
 
 
-def dashboard(model) -> dict:
-    """The 统计 page: keys title, scope (region name), year, is_sample, sample_note,
-    unit_count, headline (list of {metric, unit, period, value, previous,
-    absolute, percent, arrow, cls, label}), charts (group blocks as in
-    unit_section, paths under charts/overview/), rankings (list of ranking
-    blocks: bureaus, stations), regions (None or table {header, rows})."""
-    return _build_dashboard(_model(model)).context
-
-
-@dataclass
-class SiteStats:
-    """Everything the site shows of the statistics, computed in one pass."""
-    sections: dict[str, dict]                  # unit id → unit_section context
-    dashboard: Optional[dict]                  # the 统计 page, None without statistics
-    figures: list[tuple[str, str, dict]]       # (svg path, kind, data) for charts.py
-    csvs: dict[str, str]                       # download path → CSV text
-
-
-def site_stats(model) -> SiteStats:
-    """Every unit section, the dashboard, and the charts and CSVs they refer to."""
+def practice_metric_ids(model, practice_id: str) -> list[str]:
+    """The metrics a practice is compared on: those its categories name
+    (site_config/categories.yml `metrics`, in category order), else every metric."""
     model = _model(model)
-    units = {u: b for u in section_units(model) if (b := _build_unit(model, u))}
-    built = [*units.values(), _build_dashboard(model)] if units else []
-    return SiteStats(sections={u: b.context for u, b in units.items()},
-                     dashboard=built[-1].context if built else None,
-                     figures=[f for b in built for f in b.figures],
-                     csvs={k: v for b in built for k, v in b.csvs.items()})
+    r = model.records
+    chosen = [m for c in r.practices[practice_id].categories if c in r.categories
+              for m in r.categories[c].metrics if m in model.metrics]
+    return list(dict.fromkeys(chosen)) or list(model.metrics)
 
 
-def chart_figures(model) -> list[tuple[str, str, dict]]:
-    """(svg path, kind, data) of every chart that unit_section and dashboard refer to;
-    `charts.plan_charts` turns them into ChartSpecs."""
-    return site_stats(model).figures
+def headline(effects: Iterable[Effect], unit_id: Optional[str] = None) -> Optional[Effect]:
+    """The first effect with an estimate (metrics in the practice's order),
+    of `unit_id` when given."""
+    return next((e for e in effects if e.status == "ok" and (unit_id is None or e.unit == unit_id)), None)
 
 
-def csv_files(model) -> dict[str, str]:
-    """Relative path → CSV text (UTF-8 with BOM, Chinese header) of every download link."""
-    return site_stats(model).csvs
+def lacks_comparison(effects: Iterable[Effect]) -> bool:
+    """True when the practice has usable figures but not one comparison group."""
+    effects = list(effects)
+    return any(e.status == "no_group" for e in effects) and not any(e.status == "ok" for e in effects)

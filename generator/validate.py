@@ -602,6 +602,9 @@ def check(files: list[Converted], today: date | None = None,
     known_metrics = set(metrics) | broken["metric"] if "metrics" in config else None
     known_categories = set(categories) | broken["category"] if "categories" in config else None
 
+    if known_metrics is not None:   # 成效对照: the metrics a category looks at first
+        for c in categories.values():
+            ck.refs(c.where, "metrics", "metric", c.metrics or [], known_metrics)
     # every record is checked (duplicates and partly broken ones too), each once
     for u in converted["unit"]:
         ck.ref(u.where, "parent=", "unit", u.parent, known_units)

@@ -10,7 +10,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from generator import charts, stats
+from generator import charts, statpages, stats
 from generator.model import Metric, MonthlyStats, Records, Region, SiteConfig, Unit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -185,7 +185,7 @@ def test_pool_draws_the_same_bytes_as_in_process(specs, tmp_path):
 def test_plan_matches_the_sections():
     model = stats.build(make_records())
     names = {s.name for s in charts.plan_charts(model)}
-    sec = stats.unit_section(model, "bureau")
+    sec = statpages.unit_section(model, "bureau")
     assert {c["chart"] for c in sec["charts"]} | {sec["ranking"]["chart"]} <= names
     assert all(n.startswith("charts/") and n.endswith(".svg") and n.isascii() for n in names)
     assert set(charts.csv_files(model)) == {n[:-4] + ".csv" for n in names}

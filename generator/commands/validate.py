@@ -6,7 +6,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from ..problems import format_problems
+from .. import messages as M, stats
+from ..problems import Problem, format_problems
 from ..cache import CACHE_DIR
 from ..validate import load_records
 
@@ -54,4 +55,23 @@ def run(args) -> int:
     print(f"全部记录检查通过：{len(records.units)} 个单位、{len(records.practices)} 条经验做法"
           f"（另有 {len(records.drafts)} 条草稿）、{len(records.brands)} 个品牌、"
           f"{len(records.stats)} 个统计文件。")
+    notes = comparison_warnings(records)
+    if notes and not args.paths:
+        for n in notes:
+            print(n.format_github().replace("::error ", "::warning ").replace("title=记录有误", "title=提示")
+                  if args.format == "github" else n.format())
+        print(M.WARN_SUMMARY.format(n=len(notes)))
     return 0
+
+
+def comparison_warnings(records) -> list[Problem]:
+    """A warning for each practice with statistics but no usable comparison group (成效对照)."""
+    model = stats.build(records)
+    out = []
+    for pid, p in sorted(records.practices.items()):
+        if stats.lacks_comparison(stats.practice_effects(model, pid, stats.practice_metric_ids(model, pid))):
+            out.append(Problem(p.where.path if p.where else f"records/practices/{pid}.yml",
+                               p.where.line if p.where else 0, 0,
+                               M.WARN_NO_COMPARISON.format(title=p.title, id=pid, months=stats.MIN_MONTHS,
+                                                           n=stats.MIN_GROUP)))
+    return out

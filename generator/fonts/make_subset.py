@@ -59,7 +59,9 @@ def gb2312_chars() -> set[str]:
 def project_chars() -> set[str]:
     out: set[str] = set()
     files = [*(REPO / "records").rglob("*"), *(REPO / "site_config").rglob("*"),
-             REPO / "generator" / "stats.py", REPO / "generator" / "charts.py"]
+             REPO / "generator" / "stats.py", REPO / "generator" / "statpages.py",
+             REPO / "generator" / "effectpages.py",
+             REPO / "generator" / "charts.py"]
     for p in files:
         if p.is_file() and p.suffix in (".yml", ".yaml", ".json", ".py", ".md", ".txt", ".csv"):
             out |= set(p.read_text(encoding="utf-8", errors="ignore"))
