@@ -40,16 +40,30 @@ class PageSpec:
 
 # ------------------------------------------------------------------ escaping
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^])")
+# Python-Markdown's escapable characters (plus "|" from tables): a backslash
+# before any other character would be shown as typed, backslash and all
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
+# what the extensions read as markup, and no backslash can escape: written as
+# entities, which render as the character itself
+_MD_ENTITY = {"~": "&#126;", "^": "&#94;"}
+_MD_ENTITY_RE = re.compile("[~^]")
+# a line that starts a block: "1986. " (ordered list), "- " / "---" (list,
+# rule), "??? " / "???+" (collapsible notice), "=== " (tabs), ": " (definition)
+_BLOCK_START = re.compile(r"^(?:(\d+)(?=\.(?:\s|$))|([-?=:]))")
+_BLOCK_ESCAPE = {"-": "\\-", "?": "&#63;", "=": "&#61;", ":": "&#58;"}
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])")
 
 
 def md(text) -> str:
-    """Record text as inert inline Markdown: HTML-escaped, Markdown punctuation
-    backslash-escaped (no links, no attribute lists, no emphasis), one line."""
+    """Record text as inert inline Markdown that renders exactly as typed:
+    HTML-escaped, Markdown punctuation escaped (no links, no attribute lists,
+    no emphasis), nothing at its start read as a block (list, rule, notice),
+    one line."""
     text = " ".join(_CJK_BREAK.sub("", str(text)).split())
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    text = _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    text = _MD_ENTITY_RE.sub(lambda m: _MD_ENTITY[m.group(0)], text)
+    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" if m.group(1) else _BLOCK_ESCAPE[m.group(2)], text, count=1)
 
 
 def md_block(text) -> str:
@@ -440,7 +454,17 @@ def plan_site(records: Records, phrases: dict[str, list[str]] | None = None) -> 
 # ------------------------------------------------------------------ rendering
 
 def make_env(root: Path, override_dir: str | None = None) -> jinja2.Environment:
-    """Templates from `templates/`, with a site's own folder in front of it."""
+    """Templates from `templates/`, with a site's own folder in front of it.
+    The validator has checked that folder is a relative path; here, with the
+    repository at hand, that it is a folder inside it, symlinks followed
+    (templates are code: only the repository's reviewed ones may run)."""
+    from . import messages as M
+    if override_dir:
+        where = (Path(root) / override_dir).resolve()
+        if not where.is_relative_to(Path(root).resolve()):
+            raise TemplateProblem(M.TEMPLATES_DIR_LINK.format(value=override_dir))
+        if not where.is_dir():
+            raise TemplateProblem(M.TEMPLATES_DIR_MISSING.format(value=override_dir))
     dirs = ([str(root / override_dir)] if override_dir else []) + [str(root / TEMPLATES_DIR)]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(dirs),

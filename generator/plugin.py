@@ -137,12 +137,21 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
 
     def on_files(self, files, config):
         t = time.perf_counter()
-        env = make_env(self.root, self.records.site.templates_dir)
         try:
+            env = make_env(self.root, self.records.site.templates_dir)
+            seen: set[str] = set()  # one generated file a path: a second would silently replace the first
+
+            def once(path: str) -> str:
+                path = checked_path(path)
+                if path.casefold() in seen:
+                    raise UnsafePath(M.DUPLICATE_PAGE.format(path=path))
+                seen.add(path.casefold())
+                return path
+
             for spec in self.pages:
-                files.append(dirty.page_file(config, checked_path(spec.path), render_page(env, spec)))
+                files.append(dirty.page_file(config, once(spec.path), render_page(env, spec)))
             for name, text in sorted(self.csvs.items()):
-                files.append(File.generated(config, checked_path(name), content=text))
+                files.append(File.generated(config, once(name), content=text))
         except (TemplateProblem, UnsafePath) as e:
             raise PluginError(str(e)) from None
         progress("render", pages=len(self.pages), seconds=f"{time.perf_counter() - t:.2f}")

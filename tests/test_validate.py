@@ -131,14 +131,16 @@ def run_hostile(root: Path) -> tuple[int, str, str, int, float]:
 
 
 def check_output(case: dict, out: str) -> None:
-    """The problems printed are exactly the expected ones, each matched once."""
+    """The problems printed are exactly the expected ones, each matched once:
+    by the message's distinctive part, or (`exact: true`) the whole message."""
     printed = [ln for ln in out.splitlines() if ln.strip() and not ln.startswith("全部记录检查通过")]
     expected = [EXPECT_RE.match(e) for e in case["expect"]]
     assert all(expected), case["expect"]
     unmatched = list(printed)
     for m in expected:
         prefix = f"{m['path']}:{m['line']}:{m['col']}: "
-        hits = [ln for ln in unmatched if ln.startswith(prefix) and m["part"] in ln[len(prefix):]]
+        hits = [ln for ln in unmatched if ln.startswith(prefix) and (
+            m["part"] == ln[len(prefix):] if case.get("exact") else m["part"] in ln[len(prefix):])]
         assert hits, f"expected «{m.group(0)}», got:\n" + "\n".join(printed)
         unmatched.remove(hits[0])
     assert not unmatched, "unexpected problems:\n" + "\n".join(unmatched)

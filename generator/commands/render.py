@@ -20,9 +20,9 @@ def run(args) -> int:
     if problems:
         print(format_problems(problems))
         return 1
-    env = make_env(root, records.site.templates_dir)
     out = Path(args.out)
     try:
+        env = make_env(root, records.site.templates_dir)
         phrases, _ = load_phrases(root)
         plan = plan_site(records, phrases)
         pages = [(spec.path, render_page(env, spec)) for spec in plan.pages] + sorted(plan.csvs.items())
