@@ -244,8 +244,7 @@ class Converter:
             return None
         if kind == "id" and text in RESERVED_IDS:
             self.problem(node, M.RESERVED_ID.format(
-                value=text, suffix="page" if text == "index" else "post",
-                why=M.RESERVED_INDEX if text == "index" else M.RESERVED_DEVICE))
+                value=text, why=M.RESERVED_INDEX if text == "index" else M.RESERVED_DEVICE))
             return None
         if kind == "month":
             m = MONTH_RE.fullmatch(text)
@@ -430,11 +429,13 @@ def filename_advice(name: str, rid: str) -> str:
     file name stands for, but only when that is a valid id (新旗警务室.yml:
     its pinyin id, as `jingyan new` makes it, not the Chinese name)."""
     stem = Path(name).stem
-    if ID_RE.fullmatch(stem) and len(stem) <= ID_MAX and stem not in RESERVED_IDS:
+    # a file named after a personal number is no id to suggest either
+    if ID_RE.fullmatch(stem) and len(stem) <= ID_MAX and stem not in RESERVED_IDS \
+            and not find_personal_data(stem):
         return M.FILENAME_ID.format(name=name, id=rid, stem=stem)
     message = M.FILENAME_ID_ONLY.format(name=name, id=rid, stem=stem)
     slug = slug_from_name(stem)
-    if slug and slug != rid and ID_RE.fullmatch(slug) and slug not in RESERVED_IDS:
+    if slug and slug != rid and ID_RE.fullmatch(slug) and slug not in RESERVED_IDS and not find_personal_data(slug):
         message = message[:-1] + M.FILENAME_OR_SLUG.format(slug=slug) + "。"
     return message
 
