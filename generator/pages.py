@@ -453,19 +453,21 @@ def plan_site(records: Records, phrases: dict[str, list[str]] | None = None) -> 
 
 # ------------------------------------------------------------------ rendering
 
-def make_env(root: Path, override_dir: str | None = None) -> jinja2.Environment:
+def make_env(root: Path, override_dir: str | None = None, site_root: Path | None = None) -> jinja2.Environment:
     """Templates from `templates/`, with a site's own folder in front of it.
     The validator has checked that folder is a relative path; here, with the
     repository at hand, that it is a folder inside it, symlinks followed
-    (templates are code: only the repository's reviewed ones may run)."""
+    (templates are code: only the repository's reviewed ones may run).
+    `site_root`: the records tree when it has its own site_config/ (--records)."""
     from . import messages as M
+    base = Path(site_root or root)  # the repository whose site_config/site.yml names the folder
     if override_dir:
-        where = (Path(root) / override_dir).resolve()
-        if not where.is_relative_to(Path(root).resolve()):
+        where = (base / override_dir).resolve()
+        if not where.is_relative_to(base.resolve()):
             raise TemplateProblem(M.TEMPLATES_DIR_LINK.format(value=override_dir))
         if not where.is_dir():
             raise TemplateProblem(M.TEMPLATES_DIR_MISSING.format(value=override_dir))
-    dirs = ([str(root / override_dir)] if override_dir else []) + [str(root / TEMPLATES_DIR)]
+    dirs = ([str(base / override_dir)] if override_dir else []) + [str(Path(root) / TEMPLATES_DIR)]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(dirs),
         autoescape=False,  # Markdown output: record text is escaped by `md` in Python

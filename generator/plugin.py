@@ -89,6 +89,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
 
         t = time.perf_counter()
         records_dir = self.config.records or os.environ.get("JINGYAN_RECORDS") or None
+        self.records_dir = records_dir
         records, problems = load_records(self.root, Path(records_dir) if records_dir else None,
                                          cache_dir=self.root / self.config.cache_dir)
         if problems:
@@ -138,7 +139,9 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
     def on_files(self, files, config):
         t = time.perf_counter()
         try:
-            env = make_env(self.root, self.records.site.templates_dir)
+            tree = Path(self.records_dir) if self.records_dir else self.root
+            env = make_env(self.root, self.records.site.templates_dir,
+                           tree if (tree / "site_config").is_dir() else self.root)
             seen: set[str] = set()  # one generated file a path: a second would silently replace the first
 
             def once(path: str) -> str:

@@ -194,7 +194,7 @@ def test_plugin_refuses_two_generated_files_at_one_path(tmp_path):
     from generator.plugin import JingyanPlugin
 
     plugin = JingyanPlugin()
-    plugin.root = REPO
+    plugin.root, plugin.records_dir = REPO, None
     plugin.records = type("R", (), {"site": type("S", (), {"templates_dir": None})()})()
     spec = pages.PageSpec("practices/index.md", "az.md.j2", "x", {"groups": []})
     plugin.pages = [spec, pages.PageSpec("practices/Index.md", "az.md.j2", "y", {"groups": []})]

@@ -22,7 +22,8 @@ def run(args) -> int:
         return 1
     out = Path(args.out)
     try:
-        env = make_env(root, records.site.templates_dir)
+        tree = Path(args.records) if args.records else root
+        env = make_env(root, records.site.templates_dir, tree if (tree / "site_config").is_dir() else root)
         phrases, _ = load_phrases(root)
         plan = plan_site(records, phrases)
         pages = [(spec.path, render_page(env, spec)) for spec in plan.pages] + sorted(plan.csvs.items())
