@@ -359,10 +359,20 @@ class Planner:
 
     def region_tree(self, L: Linker) -> list[dict]:
         """Province → city → top bureaus, each with its unit subtree."""
-        def subtree(u: Unit) -> dict:
-            return {**L.unit(u.id), "kind": KIND_LABELS[u.kind],
-                    "practices": len(self.by_unit[u.id]),
-                    "children": [subtree(c) for c in self.children.get(u.id, [])]}
+        def subtree(top: Unit) -> dict:
+            # a loop, not recursion: children are built before their parents
+            order, stack, seen = [], [top], set()
+            while stack:
+                u = stack.pop()
+                if u.id not in seen:
+                    seen.add(u.id)
+                    order.append(u)
+                    stack.extend(self.children.get(u.id, []))
+            built: dict[str, dict] = {}
+            for u in reversed(order):
+                built[u.id] = {**L.unit(u.id), "kind": KIND_LABELS[u.kind], "practices": len(self.by_unit[u.id]),
+                               "children": [built[c.id] for c in self.children.get(u.id, []) if c.id in built]}
+            return built[top.id]
         provinces: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         for top in self.children.get(None, []):
             provinces[top.region.province][top.region.city].append(subtree(top))

@@ -203,3 +203,41 @@ def test_plugin_refuses_two_generated_files_at_one_path(tmp_path):
                             "use_directory_urls": True, "plugins": type("P", (), {"_current_plugin": None})()})()
     with pytest.raises(PluginError, match="两个生成的页面或文件都要写到“practices/Index.md”"):
         plugin.on_files([], config)
+
+
+def test_guide_states_the_limits_the_validator_enforces():
+    from generator import validate as V
+    guide = (REPO / "docs/guide/errors.md").read_text(encoding="utf-8")
+    for figure in (f"{V.TEXT_MAX['name']} 字", f"{V.TEXT_MAX['title']} 字", f"{V.TEXT_MAX['summary']:,} 字",
+                   f"{V.TEXT_MAX_OTHER:,} 字", f"{V.TAGS_MAX} 个，每个 {V.TAG_LEN_MAX} 字", f"{V.LIST_MAX} 项",
+                   f"{V.UNIT_DEPTH_MAX} 层", f"{V.YEAR_MIN} 年至今"):
+        assert f"| {figure} |" in guide, figure
+    assert V.TEXT_MAX["detail"] == V.TEXT_MAX["description"] == V.TEXT_MAX["summary"]
+
+
+def test_region_tree_is_built_without_recursion(tmp_path, monkeypatch):
+    """A hierarchy deeper than Python's recursion limit: refused by the
+    validator with one message; and with the limit lifted, the page plan
+    (the 按地区 tree) is still built, without recursion."""
+    import sys
+
+    from generator import validate as V
+    root = make_repo(tmp_path / "repo")
+    parent, depth = "laixi-psb", sys.getrecursionlimit() + 100
+    for i in range(depth):
+        uid = f"u{i}-psb"
+        _put(root, f"records/units/{uid}.yml", POST.replace("dongshan-post", uid).replace("kind: post", "kind: bureau")
+             .replace("parent: xiagezhuang-pcs", f"parent: {parent}"))
+        parent = uid
+    records, problems = V.load_records(root, today=TODAY)
+    assert len(problems) == 1 and problems[0].path == f"records/units/u{V.UNIT_DEPTH_MAX - 1}-psb.yml"
+    assert problems[0].message.startswith(f"单位层级超过上限 {V.UNIT_DEPTH_MAX} 层")
+    monkeypatch.setattr(V, "UNIT_DEPTH_MAX", 10**6)
+    records, problems = V.load_records(root, today=TODAY)
+    assert not problems
+    regions = next(p for p in pages.plan_pages(records) if p.path == "regions/index.md")
+    node, levels = regions.context["provinces"][0]["cities"][0]["units"][0], 1
+    while node["children"]:
+        node = next(c for c in node["children"] if c["children"] or levels == depth)
+        levels += 1
+    assert levels == depth + 1  # laixi-psb and every unit below it
