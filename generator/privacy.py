@@ -58,6 +58,16 @@ _PLATE_RE = re.compile(
 )
 
 
+# A run of digits and separators: every number kind has at least seven digits
+# in one. Scanning for runs first is quick (it starts at a digit); most text
+# has none, and then the number patterns need not be tried at every character.
+_RUN_RE = re.compile(r"[0-9][0-9 \t\-.·•‐‑–—()]{5,}[0-9]")
+
+
+def _has_long_number(text: str) -> bool:
+    return any(sum(c.isdigit() for c in m.group(0)) >= 7 for m in _RUN_RE.finditer(text))
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: str  # id_card | mobile | bank_card | passport | landline | email | plate
@@ -144,20 +154,32 @@ def mask(kind: str, value: str) -> str:
 
 # ------------------------------------------------------------------ normalising
 
+class _NFKC(dict):
+    """Character → its NFKC form, computed once a character (for str.translate)."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = unicodedata.normalize("NFKC", chr(code))
+        return self[code]
+
+
+_NFKC_TABLE = _NFKC()
+
+
 def normalise(text: str) -> tuple[str, list[int] | None]:
-    """NFKC text, and for each of its characters the index of the original
-    character it came from (plus one entry for the end); None when nothing
-    changed (most text: ASCII, or Chinese without full-width forms)."""
-    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+    """Text with every character in its NFKC form, and for each character of
+    the result the index of the original character it came from (plus one
+    entry for the end); None when that is the identity, as it is whenever no
+    character became several (most text)."""
+    if text.isascii():
         return text, None
-    out: list[str] = []
+    norm = text.translate(_NFKC_TABLE)
+    if len(norm) == len(text):
+        return norm, None
     where: list[int] = []
     for i, ch in enumerate(text):
-        n = unicodedata.normalize("NFKC", ch)
-        out.append(n)
-        where.extend([i] * len(n))
+        where.extend([i] * len(_NFKC_TABLE[ord(ch)]))
     where.append(len(text))
-    return "".join(out), where
+    return norm, where
 
 
 def _span(where: list[int] | None, s: int, e: int) -> tuple[int, int]:
@@ -196,28 +218,29 @@ def find_personal_data(text: str, allow: frozenset[str] = frozenset()) -> list[F
         os, oe = _span(where, s, e)
         found.append(Finding(kind, os, oe, mask(kind, value)))
 
-    for m in _ID18_RE.finditer(norm):
+    numbers = _has_long_number(norm)
+    for m in _ID18_RE.finditer(norm) if numbers else ():
         d = digits_of(m.group(1))
         if len(d) == 18 and id_check_digit_ok(d) and looks_like_id(d):
             add("id_card", m, 1, (d, d.upper()))
-    for m in _ID15_RE.finditer(norm):
+    for m in _ID15_RE.finditer(norm) if numbers else ():
         d = _digits(m.group(1))
         if looks_like_id(d):
             add("id_card", m, 1, (d,))
-    for m in _MOBILE_RE.finditer(norm):
+    for m in _MOBILE_RE.finditer(norm) if numbers else ():
         add("mobile", m, 1, (_digits(m.group(1)),))
-    for m in _CARD_RE.finditer(norm):
+    for m in _CARD_RE.finditer(norm) if numbers else ():
         d = _digits(m.group(1))
         # an 18-digit run shaped like an ID number (wrong check digit: an archive
         # number made from one) is not taken for a card
         if 16 <= len(d) <= 19 and luhn_ok(d) and not (len(d) == 18 and looks_like_id(d)):
             add("bank_card", m, 1, (d,))
-    for m in _LANDLINE_RE.finditer(norm):
+    for m in _LANDLINE_RE.finditer(norm) if numbers else ():
         d = _digits(m.group(1))
         add("landline", m, 1, (d, d[len(_area_code(m.group(1))):]))
-    for m in _PASSPORT_RE.finditer(norm):
+    for m in _PASSPORT_RE.finditer(norm) if numbers else ():
         add("passport", m, 1)
-    for m in _EMAIL_RE.finditer(norm):
+    for m in _EMAIL_RE.finditer(norm) if "@" in norm else ():
         add("email", m, 0, (m.group(0).replace(" ", ""),))
     for m in _PLATE_RE.finditer(norm):
         add("plate", m, 0, (m.group(0).replace(" ", ""),))
