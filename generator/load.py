@@ -246,7 +246,10 @@ def explain_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, int
         return (cmark.line + 1, cmark.column + 1, message) if cmark else (line, col, message)
 
     if "\t" in src(line)[: len(src(line)) - len(src(line).lstrip())] or "'\\t'" in problem:
-        return line, col, M.YAML_TAB
+        return line, col, _tab_message(lines, line)
+    fullwidth = _fullwidth_key(lines, line)
+    if fullwidth and ("could not find expected ':'" in problem or "mapping values are not allowed" in problem):
+        return fullwidth[0], fullwidth[1], M.YAML_FULLWIDTH_COLON
     if "quoted scalar" in context:
         if "escape" in problem:
             back = src(line)[: col - 1].rfind("\\")  # point at the backslash itself
@@ -301,6 +304,38 @@ def explain_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, int
     return line, col, M.YAML_SYNTAX.format(detail=detail)
 
 
+_FULLWIDTH_KEY = re.compile(r"^\s*(?:-\s+)?[^\s:：#'\"{}\[\],&*!|>%@`-][^\s:：]*：")
+_ASCII_KEY = re.compile(r"^\s*(?:-\s+)?[^\s#][^:]*:(?:\s|$)")
+
+
+def _fullwidth_key(lines: list[str], line: int) -> tuple[int, int] | None:
+    """(line, column) of a "key：value" written with the full-width colon, on
+    `line` or in the lines above it that YAML read as one text with it."""
+    found, n = None, line
+    while n >= 1 and n > line - 50:
+        s = lines[n - 1] if n <= len(lines) else ""
+        if _FULLWIDTH_KEY.match(s):
+            found = (n, s.index("：") + 1)
+        elif n < line and _ASCII_KEY.match(s):
+            break
+        n -= 1
+    return found
+
+
+def _indent(s: str) -> int:
+    return len(s) - len(s.lstrip(" \t"))
+
+
+def _tab_message(lines: list[str], line: int) -> str:
+    """The tab advice in words: how far the line above is indented with spaces."""
+    prev = next((lines[k - 1] for k in range(line - 1, 0, -1)
+                 if k <= len(lines) and lines[k - 1].strip() and not lines[k - 1].lstrip().startswith("#")), None)
+    if prev is None or "\t" in prev[:_indent(prev)]:
+        return M.YAML_TAB_TOP
+    n = _indent(prev)
+    return M.YAML_TAB.format(n=n, m=n + 2)
+
+
 def _unclosed_bracket(text: str, end: int) -> tuple[int, int] | None:
     """(line, column) of the innermost "[" or "{" still open at `end` (quotes and
     comments skipped roughly: this only places a message)."""
@@ -353,6 +388,60 @@ def parse_yaml(text: str, name: str) -> tuple[yaml.Node | None, Problem | None]:
     return node, None
 
 
+MAX_SYNTAX_ROUNDS = 20  # syntax problems reported from one file in one run
+
+
+def _recover(text: str, p: Problem) -> str | None:
+    """`text` with the mistake `p` reports corrected as its message advises,
+    when that correction is certain enough to read on and find the next one
+    (a tab, a missing space after a colon, a full-width colon, a control
+    character); None otherwise."""
+    parts = _BREAK.split(text)
+    breaks = _BREAK.findall(text)
+    if not 0 < p.line <= len(parts):
+        return None
+    s, col = parts[p.line - 1], p.column - 1
+    if p.message in (M.YAML_TAB_TOP,) or p.message.startswith(M.YAML_TAB[:20]):
+        prev = next((parts[k] for k in range(p.line - 2, -1, -1)
+                     if parts[k].strip() and not parts[k].lstrip().startswith("#")), "")
+        depth = _indent(prev.replace("\t", "  ")) + (2 if prev.rstrip().endswith(":") else 0)
+        s = " " * depth + s.lstrip(" \t")
+    elif p.message == M.YAML_COLON:
+        m = _KEY_NO_SPACE.match(s)
+        if not m:
+            return None
+        s = s[:m.end() - 1] + " " + s[m.end() - 1:]
+    elif p.message == M.YAML_FULLWIDTH_COLON and s[col:col + 1] == "：":
+        s = s[:col] + ": " + s[col + 1:].lstrip(" ")
+    elif p.message.startswith(M.YAML_CONTROL_CHAR[:12]) and col < len(s):
+        s = s[:col] + " " + s[col + 1:]
+    else:
+        return None
+    parts[p.line - 1] = s
+    return "".join(x + y for x, y in zip(parts, breaks + [""]))
+
+
+def parse_yaml_all(text: str, name: str) -> tuple[yaml.Node | None, list[Problem]]:
+    """Like parse_yaml, but reads on past each mistake it can correct with
+    certainty, so one run reports several (staff fix them in one round, not
+    three). Any problem means no node: the file is not used as it stands."""
+    problems: list[Problem] = []
+    fixed_lines: set[int] = set()
+    for _ in range(MAX_SYNTAX_ROUNDS):
+        node, problem = parse_yaml(text, name)
+        if problem is None:
+            return (None if problems else node), problems
+        if problem.line in fixed_lines and problems:
+            break  # what our correction of this line left behind, not the author's mistake
+        problems.append(problem)
+        corrected = _recover(text, problem)
+        if corrected is None or corrected == text:
+            break
+        fixed_lines.add(problem.line)
+        text = corrected
+    return None, problems
+
+
 def load_file(path: Path, root: Path, kind: str, _seen: dict | None = None) -> tuple[Document | None, Problem | None]:
     text, problem = read_text(path, root, _seen)
     if problem:
@@ -369,10 +458,16 @@ class Source:
 
 
 def parse_source(src: Source) -> tuple[Document | None, Problem | None]:
-    node, problem = parse_yaml(src.text, src.path)
-    if problem:
-        return None, problem
-    return Document(src.path, src.kind, node, src.text), None
+    doc, problems = parse_source_all(src)
+    return doc, (problems[0] if problems else None)
+
+
+def parse_source_all(src: Source) -> tuple[Document | None, list[Problem]]:
+    """The document, or every syntax problem the parser could read past."""
+    node, problems = parse_yaml_all(src.text, src.path)
+    if problems:
+        return None, problems
+    return Document(src.path, src.kind, node, src.text), []
 
 
 def _record_files(folder: Path, recursive: bool) -> list[Path]:
@@ -381,6 +476,17 @@ def _record_files(folder: Path, recursive: bool) -> list[Path]:
     pattern = "*/*" if recursive else "*"
     # sorted: the same records always load in the same order (deterministic output)
     return sorted(p for p in folder.glob(pattern) if p.suffix in (".yml", ".yaml"))
+
+
+def right_name(name: str) -> str:
+    """What a misnamed record file should be called: xinqi-post.yml.txt →
+    xinqi-post.yml; 新旗警务室.txt → xinqi-post.yml (the `jingyan new` id)."""
+    from .model import ID_MAX, ID_RE
+    from .naming import slug_from_name
+    base = name.split(".")[0].strip() or name
+    if not (ID_RE.fullmatch(base) and len(base) <= ID_MAX):
+        base = slug_from_name(base) or base
+    return base + ".yml"
 
 
 def stray_files(root: Path) -> list[Problem]:
@@ -402,7 +508,7 @@ def stray_files(root: Path) -> list[Problem]:
                 problems.append(Problem(rel(p, root), 0, 0, M.FILE_TOO_DEEP.format(
                     where=f"{sub}/<单位编号>/<年份>.yml" if kind == "stats" else f"{sub}/<编号>.yml")))
             elif p.suffix not in (".yml", ".yaml") and len(inner) == depth:
-                problems.append(Problem(rel(p, root), 0, 0, M.FILE_WRONG_EXT))
+                problems.append(Problem(rel(p, root), 0, 0, M.FILE_WRONG_EXT.format(right=right_name(p.name))))
     return problems
 
 
@@ -433,9 +539,9 @@ def load_tree(root: Path, records: Path | None = None) -> tuple[list[Document], 
         sources, problems = read_tree(root, records)
         docs = []
         for src in sources:
-            doc, problem = parse_source(src)
+            doc, found = parse_source_all(src)
             docs += [doc] if doc else []
-            problems += [problem] if problem else []
+            problems += found
         return docs, problems
 
 
@@ -477,10 +583,10 @@ def read_tree(root: Path, records: Path | None = None) -> tuple[list[Source], li
     return sources, problems
 
 
-def walk_nodes(node: yaml.Node):
-    """`node` and every node below it, in document order (the validator uses it
-    for whole-file scans)."""
-    stack = [node]
+def walk_nodes(*nodes: yaml.Node):
+    """The nodes and every node below them, in document order (the validator
+    uses it for whole-file scans). A loop, not recursion: any depth."""
+    stack = list(reversed(nodes))
     while stack:
         n = stack.pop()
         yield n

@@ -22,7 +22,7 @@ FILE_SYMLINK_BROKEN = "这是一个符号链接，但它指向的文件不存在
 FILE_SYMLINK_LOOP = "这是一个循环的符号链接（最终指回自己），无法读取。请删除这个链接，把记录文件本身放进仓库。"
 FILE_NOT_REGULAR = "这不是普通文件（可能是管道或设备），不会读取。请把记录保存为普通的 .yml 文本文件。"
 FILE_TOO_DEEP = "这个文件放在了多余的子文件夹里，不会被读取。记录文件应直接放在 {where}。"
-FILE_WRONG_EXT = "记录文件夹中只能放 .yml 文件，这个文件不会被读取。请改扩展名为 .yml，或移出该文件夹。"
+FILE_WRONG_EXT = "记录文件夹中只能放 .yml 文件，这个文件不会被读取。请改名为“{right}”，或移出该文件夹。"
 NOT_A_REPOSITORY = ("这里没有 records/ 文件夹，不像记录仓库。请在记录仓库的根目录（有 mkdocs.yml 和 records/ 的文件夹）"
                     "中运行命令，或用 --root 指定它；要新建记录仓库，运行 jingyan init 文件夹名。")
 STATS_NOT_IN_FOLDER = "统计文件应放在以单位编号命名的文件夹里：records/stats/<单位编号>/<年份>.yml。"
@@ -31,7 +31,12 @@ STATS_NOT_IN_FOLDER = "统计文件应放在以单位编号命名的文件夹里
 YAML_ANCHOR = "记录中不允许使用 YAML 锚点（&）和别名（*）。请把内容直接写出来。"
 YAML_TOO_DEEP = "嵌套层数超过 {n} 层。记录只需要三四层缩进，请检查缩进。"
 YAML_SYNTAX = "YAML 格式错误：{detail}。请检查这一行的缩进、冒号和引号。"
-YAML_TAB = "这一行用了制表符（Tab）缩进。YAML 只能用空格缩进，请把 Tab 换成两个空格。"
+YAML_TAB = ("这一行的缩进里有制表符（Tab）。YAML 只能用空格缩进：请删掉 Tab，改用空格。"
+            "上一行缩进了 {n} 个空格：这一行与它同一层就用 {n} 个空格，属于它的下一层就用 {m} 个。")
+YAML_TAB_TOP = "这一行的缩进里有制表符（Tab）。YAML 只能用空格缩进：请删掉 Tab，改用空格，让这一行与同一层的字段左对齐。"
+YAML_FULLWIDTH_COLON = ("这一行用了中文冒号“：”分隔字段名和值，YAML 不认识。请改成英文冒号加一个空格，"
+                        "如：name: 东山警务室。如果“：”是文字的一部分，请给整段文字加引号。")
+YAML_MORE_AFTER = "（这个文件还有语法错误没有检查到：改正上面的问题后请再运行一次检查。）"
 YAML_COLON = "冒号后面缺少空格：应写成“字段: 值”（英文冒号后加一个空格）。如果这是文字的一部分，请给整段文字加引号。"
 YAML_NO_COLON = "这一行既不是“字段: 值”，也不是以“- ”开头的列表项。如果它是上一行文字的续行，请比字段名多缩进两格；否则请补上“字段: ”。"
 YAML_COLON_IN_TEXT = "文字中的“: ”（英文冒号加空格）会被 YAML 当成字段分隔。请给整段文字加引号，或改用中文冒号“：”。"
@@ -88,6 +93,32 @@ BAD_METRIC_ID = "指标编号“{value}”不合规：只能用小写英文字�
 BAD_MONTH = "“{value}”不是有效的年月。请写成 \"2019-05\" 这样的格式（带引号）。"
 BAD_DATE = "“{value}”不是有效的日期。请写成 2019-05-15 这样的格式。"
 BAD_URL = "链接“{value}”无效：只接受以 http:// 或 https:// 开头的网址。"
+BAD_URL_SPACE = "链接“{value}”里有{char}。网址中不能有空白：请删掉它（网址本身含空格的，写成 %20）。"
+BAD_URL_CHAR = "链接“{value}”里有不允许的字符{char}。请删掉它，或从浏览器地址栏重新复制网址。"
+RESERVED_ID = "编号“{value}”是保留字：{why}。请换一个编号（文件名随之改为“新编号.yml”）。"
+RESERVED_INDEX = "它是栏目首页的文件名，会替换掉“经验做法”“警务品牌”等栏目的首页"
+RESERVED_DEVICE = "Windows 不允许用它作文件名（设备名），这条记录在 Windows 电脑上无法检出"
+TEMPLATES_DIR_OUTSIDE = ("templates_dir 必须是仓库里的相对路径（如 site_config/templates），这里是“{value}”。"
+                         "模板是代码，只能来自本仓库并像代码一样经过审核。")
+TEMPLATES_DIR_LINK = "templates_dir“{value}”经符号链接指向仓库之外。模板是代码，只能来自本仓库。"
+TEMPLATES_DIR_MISSING = "templates_dir“{value}”不是仓库里的文件夹。请先建立它，或删掉 site.yml 中的 templates_dir。"
+FILENAME_ID_ONLY = "文件名“{name}”与编号“{id}”不一致（“{stem}”不能作编号）。请把文件改名为“{id}.yml”。"
+FILENAME_OR_SLUG = "；如果想用文件名对应的编号，请把 id 改为“{slug}”，并把文件改名为“{slug}.yml”"
+
+# --- text that is not text
+TEXT_CONTROL = "文字里有不可见的控制字符（{code}）。记录中只允许换行和制表符：请删除它（常见于从网页、聊天软件复制的文字）。"
+TEXT_SURROGATE = ("文字里有不成对的代理字符（{code}），它不是有效的文字（常见于写成 \\ud842 这样的转义）。"
+                  "请直接写出这个字，或删掉这个转义。")
+TEXT_NONCHAR = "文字里有非字符（{code}），它不代表任何文字。请删除它。"
+TEXT_BIDI = "文字里有看不见的文字方向控制字符（{code}），它会让网页显示的文字与记录、搜索中的不同。请删除它。"
+TEXT_ZERO_WIDTH = "文字里有看不见的零宽字符（{code}），它会让看起来相同的文字在搜索和链接中不同。请删除它。"
+
+# --- limits (see docs/guide/errors.md: 记录的上限)
+TEXT_TOO_LONG = "“{key}”有 {n} 个字，超过上限 {max} 字。真实记录远短于此，请精简；长文请放在出处链接里。"
+LIST_TOO_LONG = "“{key}”有 {n} 项，超过上限 {max} 项。请精简。"
+TAG_TOO_LONG = "标签“{value}”有 {n} 个字，超过上限 {max} 字。标签应是一个短词。"
+UNIT_TOO_DEEP = "单位层级超过上限 {max} 层（从最上级数起：{chain}）。请检查 parent 字段。"
+YEAR_TOO_EARLY = "{value} 早于 {min} 年。请检查年份。"
 FILENAME_ID = "文件名“{name}”与编号“{id}”不一致。请把文件改名为“{id}.yml”，或把 id 改为“{stem}”。"
 DUPLICATE_ID = "编号“{id}”已被 {other} 使用。每个{kind}的编号必须唯一，请换一个编号。"
 DUPLICATE_CONFIG_ID = "编号“{id}”在本文件中出现了两次（上一次在第 {line} 行）。请换一个编号或删掉重复的一项。"
@@ -123,9 +154,11 @@ RECORD_FOLDERS = {"unit": "records/units/", "practice": "records/practices/",
 # --- privacy
 PRIVACY_FOUND = "发现{kind}：{masked}。警务记录不得公开公民个人信息，请删除或改写；如确属可公开的号码或信息，请加入 site_config/site.yml 的 privacy_allow，或在本记录的 privacy_waivers 中写明理由。"
 PRIVACY_KINDS = {"id_card": "居民身份证号", "mobile": "手机号码", "email": "电子邮箱",
-                 "plate": "机动车号牌"}
+                 "plate": "机动车号牌", "bank_card": "银行卡号", "passport": "护照号码",
+                 "landline": "固定电话号码"}
 
 # --- build
+DUPLICATE_PAGE = "两个生成的页面或文件都要写到“{path}”，后一个会悄悄覆盖前一个。请检查记录的编号。"
 BUILD_FAILED = "网站没有生成：记录中有 {n} 处问题，请先改正。上一次生成的网站保持不变。"
 JIEBA_MISSING = ("没有找到中文分词库 jieba（{err}）。没有它，站内搜索几乎搜不到中文。"
                  "请运行 pip install -e . 安装全部依赖后再生成网站。")

@@ -40,16 +40,30 @@ class PageSpec:
 
 # ------------------------------------------------------------------ escaping
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^])")
+# Python-Markdown's escapable characters (plus "|" from tables): a backslash
+# before any other character would be shown as typed, backslash and all
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
+# what the extensions read as markup, and no backslash can escape: written as
+# entities, which render as the character itself
+_MD_ENTITY = {"~": "&#126;", "^": "&#94;"}
+_MD_ENTITY_RE = re.compile("[~^]")
+# a line that starts a block: "1986. " (ordered list), "- " / "---" (list,
+# rule), "??? " / "???+" (collapsible notice), "=== " (tabs), ": " (definition)
+_BLOCK_START = re.compile(r"^(?:(\d+)(?=\.(?:\s|$))|([-?=:]))")
+_BLOCK_ESCAPE = {"-": "\\-", "?": "&#63;", "=": "&#61;", ":": "&#58;"}
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])")
 
 
 def md(text) -> str:
-    """Record text as inert inline Markdown: HTML-escaped, Markdown punctuation
-    backslash-escaped (no links, no attribute lists, no emphasis), one line."""
+    """Record text as inert inline Markdown that renders exactly as typed:
+    HTML-escaped, Markdown punctuation escaped (no links, no attribute lists,
+    no emphasis), nothing at its start read as a block (list, rule, notice),
+    one line."""
     text = " ".join(_CJK_BREAK.sub("", str(text)).split())
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    text = _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    text = _MD_ENTITY_RE.sub(lambda m: _MD_ENTITY[m.group(0)], text)
+    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" if m.group(1) else _BLOCK_ESCAPE[m.group(2)], text, count=1)
 
 
 def md_block(text) -> str:
@@ -352,10 +366,20 @@ class Planner:
 
     def region_tree(self, L: Linker) -> list[dict]:
         """Province → city → top bureaus, each with its unit subtree."""
-        def subtree(u: Unit) -> dict:
-            return {**L.unit(u.id), "kind": KIND_LABELS[u.kind],
-                    "practices": len(self.by_unit[u.id]),
-                    "children": [subtree(c) for c in self.children.get(u.id, [])]}
+        def subtree(top: Unit) -> dict:
+            # a loop, not recursion: children are built before their parents
+            order, stack, seen = [], [top], set()
+            while stack:
+                u = stack.pop()
+                if u.id not in seen:
+                    seen.add(u.id)
+                    order.append(u)
+                    stack.extend(self.children.get(u.id, []))
+            built: dict[str, dict] = {}
+            for u in reversed(order):
+                built[u.id] = {**L.unit(u.id), "kind": KIND_LABELS[u.kind], "practices": len(self.by_unit[u.id]),
+                               "children": [built[c.id] for c in self.children.get(u.id, []) if c.id in built]}
+            return built[top.id]
         provinces: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         for top in self.children.get(None, []):
             provinces[top.region.province][top.region.city].append(subtree(top))
@@ -468,9 +492,21 @@ def plan_site(records: Records, phrases: dict[str, list[str]] | None = None) -> 
 
 # ------------------------------------------------------------------ rendering
 
-def make_env(root: Path, override_dir: str | None = None) -> jinja2.Environment:
-    """Templates from the site's own folders in front of the packaged ones (see resources.py)."""
-    dirs = [str(d) for d in template_dirs(root, override_dir)]
+def make_env(root: Path, override_dir: str | None = None, site_root: Path | None = None) -> jinja2.Environment:
+    """Templates from the site's own folders in front of the packaged ones (resources.py).
+    The validator has checked that folder is a relative path; here, with the
+    repository at hand, that it is a folder inside it, symlinks followed
+    (templates are code: only the repository's reviewed ones may run).
+    `site_root`: the records tree when it has its own site_config/ (--records)."""
+    from . import messages as M
+    base = Path(site_root or root)  # the repository whose site_config/site.yml names the folder
+    if override_dir:
+        where = (base / override_dir).resolve()
+        if not where.is_relative_to(base.resolve()):
+            raise TemplateProblem(M.TEMPLATES_DIR_LINK.format(value=override_dir))
+        if not where.is_dir():
+            raise TemplateProblem(M.TEMPLATES_DIR_MISSING.format(value=override_dir))
+    dirs = ([str(base / override_dir)] if override_dir else []) + [str(d) for d in template_dirs(root)]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(dirs),
         autoescape=False,  # Markdown output: record text is escaped by `md` in Python

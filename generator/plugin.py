@@ -109,6 +109,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
 
         t = time.perf_counter()
         records_dir = self.config.records or os.environ.get("JINGYAN_RECORDS") or None
+        self.records_dir = records_dir
         records, problems = load_records(self.root, Path(records_dir) if records_dir else None,
                                          cache_dir=self.root / self.config.cache_dir)
         if problems:
@@ -159,12 +160,23 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
     def on_files(self, files, config):
         t = time.perf_counter()
         add_packaged_assets(files, config)
-        env = make_env(self.root, self.records.site.templates_dir)
         try:
+            tree = Path(self.records_dir) if self.records_dir else self.root
+            env = make_env(self.root, self.records.site.templates_dir,
+                           tree if (tree / "site_config").is_dir() else self.root)
+            seen: set[str] = set()  # one generated file a path: a second would silently replace the first
+
+            def once(path: str) -> str:
+                path = checked_path(path)
+                if path.casefold() in seen:
+                    raise UnsafePath(M.DUPLICATE_PAGE.format(path=path))
+                seen.add(path.casefold())
+                return path
+
             for spec in self.pages:
-                files.append(dirty.page_file(config, checked_path(spec.path), render_page(env, spec)))
+                files.append(dirty.page_file(config, once(spec.path), render_page(env, spec)))
             for name, text in sorted(self.csvs.items()):
-                files.append(File.generated(config, checked_path(name), content=text))
+                files.append(File.generated(config, once(name), content=text))
         except (TemplateProblem, UnsafePath) as e:
             raise PluginError(str(e)) from None
         progress("render", pages=len(self.pages), seconds=f"{time.perf_counter() - t:.2f}")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .privacy import printable
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -17,13 +19,16 @@ class Problem:
     message: str  # Simplified Chinese: what is wrong and how to fix it
 
     def format(self) -> str:
-        return f"{self.path}:{max(self.line, 1)}:{max(self.column, 1)}: {self.message}"
+        # masked and escaped here, whatever the check: a message quoting a value
+        # (or a file named after one) never prints a personal number in full,
+        # nor a control sequence that could repaint the terminal
+        return f"{printable(self.path)}:{max(self.line, 1)}:{max(self.column, 1)}: {printable(self.message)}"
 
     def format_github(self) -> str:
         # https://docs.github.com/actions/reference/workflow-commands-for-github-actions
         # The message escapes %, CR and LF; property values (the file name) also "," and ":".
-        msg = _escape(self.message)
-        path = _escape(self.path).replace(":", "%3A").replace(",", "%2C")
+        msg = _escape(printable(self.message, keep="\r\n"))
+        path = _escape(printable(self.path, keep="\r\n")).replace(":", "%3A").replace(",", "%2C")
         return (
             f"::error file={path},line={max(self.line, 1)},"
             f"col={max(self.column, 1)},title=记录有误::{msg}"

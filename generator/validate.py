@@ -21,9 +21,10 @@ import yaml
 
 from . import messages as M
 from . import model
-from .load import RECORD_DIRS, Document, Source, no_gc, parse_source, read_tree, walk_nodes
+from .load import RECORD_DIRS, Document, Source, no_gc, parse_source_all, read_tree, walk_nodes
 from .model import (DATE_RE, ID_MAX, ID_RE, METRIC_ID_RE, MONTH_RE, URL_RE, Records,
                     Where)
+from .naming import slug_from_name
 from .privacy import find_personal_data, normalise_allow
 from .problems import Problem
 
@@ -31,6 +32,27 @@ STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (f"tag:yaml.org,2002:{t}" for t in
                                           ("str", "int", "float", "bool", "null", "timestamp"))
 _LEADING_ZERO = re.compile(r"[-+]?0\d+")
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+
+# ------------------------------------------------------------ limits
+# Far beyond any real record (the longest summary among the sample records is
+# a few hundred characters), low enough that a record cannot stall the build:
+# Markdown, search segmentation and the page size all grow with the text.
+# docs/guide/errors.md lists them for staff; keep the two in step.
+TEXT_MAX = {"name": 100, "title": 200, "summary": 5000, "detail": 5000, "description": 5000}
+TEXT_MAX_OTHER = 1000  # label, publisher, period, reason, note, ...: a line of text
+TAGS_MAX, TAG_LEN_MAX = 50, 30
+LIST_MAX = 200  # measures, outcomes, sources, components, units, categories, waivers
+UNIT_DEPTH_MAX = 10  # ministry → province → city → county → station → post is six
+YEAR_MIN = 1949
+RESERVED_IDS = frozenset({"index", "con", "prn", "aux", "nul",
+                          *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))})
+
+# text that is not text: lone surrogates, controls other than newline and tab,
+# the non-characters U+FFFE/U+FFFF, and invisible format characters that
+# reorder (bidi) or split (zero-width) what a reader sees
+_BAD_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+                       "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _pos(node: yaml.Node) -> tuple[int, int]:
@@ -96,8 +118,9 @@ class _TooMany(Exception):
 class Converter:
     """Turns YAML nodes into model dataclasses, collecting problems."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, source: str = ""):
         self.path = path
+        self.source = source  # the file's text: places a character inside a scalar
         self.problems: list[Problem] = []
         self.broken: set[tuple[type, str]] = set()  # (record type, id) that failed to convert
         # the last record that failed to convert, with None for what was unusable: the
@@ -178,24 +201,58 @@ class Converter:
                 return None
         return self.check_format(node, text, meta)
 
+    def bad_text(self, node: yaml.ScalarNode) -> bool:
+        """Reports (once a scalar) a character that is not text; True if found."""
+        m = _BAD_TEXT.search(node.value)
+        if not m:
+            return False
+        ch = m.group(0)
+        code = f"U+{ord(ch):04X}"
+        message = (M.TEXT_SURROGATE if "\ud800" <= ch <= "\udfff" else
+                   M.TEXT_NONCHAR if ch in "\ufffe\uffff" else
+                   M.TEXT_BIDI if _BIDI.match(ch) else
+                   M.TEXT_ZERO_WIDTH if "\u200b" <= ch <= "\u2064" or ch == "\ufeff" else
+                   M.TEXT_CONTROL).format(code=code)
+        self.problem(_char_pos(node, self.source, ch), message)
+        return True
+
+    def too_long(self, node, text: str, meta: dict) -> bool:
+        key = meta.get("name", "")
+        limit = TEXT_MAX.get(key, TEXT_MAX_OTHER)
+        if meta.get("tag"):
+            if len(text) > TAG_LEN_MAX:
+                self.problem(node, M.TAG_TOO_LONG.format(value=text[:20] + "…", n=len(text), max=TAG_LEN_MAX))
+                return True
+        elif len(text) > limit:
+            self.problem(node, M.TEXT_TOO_LONG.format(key=key, n=f"{len(text):,}", max=f"{limit:,}"))
+            return True
+        return False
+
     def check_format(self, node, text: str, meta: dict):
         kind, choices = meta.get("kind"), meta.get("choices")
+        if self.bad_text(node) or self.too_long(node, text, meta):
+            return None
         if not text.strip():
             self.problem(node, M.EMPTY_VALUE.format(key=meta.get("name", ""), doc=meta.get("doc", "")))
             return None
         if choices and text not in choices:
             self.problem(node, M.BAD_CHOICE.format(value=text, choices="、".join(choices)))
             return None
-        if kind == "id" and not (ID_RE.match(text) and len(text) <= ID_MAX):
+        # fullmatch: "$" alone would let a trailing newline through
+        if kind == "id" and not (ID_RE.fullmatch(text) and len(text) <= ID_MAX):
             self.problem(node, M.BAD_ID.format(value=text))
             return None
+        if kind == "id" and text in RESERVED_IDS:
+            self.problem(node, M.RESERVED_ID.format(
+                value=text, why=M.RESERVED_INDEX if text == "index" else M.RESERVED_DEVICE))
+            return None
         if kind == "month":
-            m = MONTH_RE.match(text)
+            m = MONTH_RE.fullmatch(text)
             if not m or not 1 <= int(m.group(2)) <= 12:
                 self.problem(node, M.BAD_MONTH.format(value=text))
                 return None
         if kind == "date":
-            m = DATE_RE.match(text)
+            m = DATE_RE.fullmatch(text)
             try:
                 date(*map(int, m.groups())) if m else None
             except ValueError:
@@ -203,7 +260,23 @@ class Converter:
             if not m:
                 self.problem(node, M.BAD_DATE.format(value=text))
                 return None
-        if kind == "url" and not URL_RE.match(text):
+        if kind in ("month", "date") and int(text[:4]) < YEAR_MIN:
+            self.problem(node, M.YEAR_TOO_EARLY.format(value=text, min=YEAR_MIN))
+            return None
+        if kind == "url":
+            return self.url(node, text)
+        return text
+
+    def url(self, node, text: str):
+        bad = re.search(r"[\s\\<>\"'`{}|^]", text)
+        if bad:
+            ch = bad.group(0)
+            name = {" ": "空格", "\u3000": "全角空格", "\n": "换行", "\t": "制表符", "\\": "反斜杠“\\”"}.get(
+                ch, f"“{ch}”" if ch.isprintable() else f"U+{ord(ch):04X}")
+            self.problem(node, (M.BAD_URL_SPACE if ch.isspace() else M.BAD_URL_CHAR).format(
+                value=text.strip(), char=name))
+            return None
+        if not URL_RE.fullmatch(text):
             self.problem(node, M.BAD_URL.format(value=text))
             return None
         return text
@@ -228,6 +301,12 @@ class Converter:
                 return []
             if len(node.value) < meta.get("min_items", 0):
                 self.problem(node, M.TOO_FEW_ITEMS.format(key=key, n=meta["min_items"]))
+            most = TAGS_MAX if key == "tags" else LIST_MAX
+            if len(node.value) > most:  # stop here: 100,000 tags would exhaust the build
+                self.problem(node, M.LIST_TOO_LONG.format(key=key, n=f"{len(node.value):,}", max=most))
+                return []
+            if key == "tags":
+                meta = dict(meta, tag=True)
             out = []
             for i, item in enumerate(node.value):
                 where.keys[f"{key}.{i}"] = _pos(item)
@@ -246,6 +325,8 @@ class Converter:
         for k, v in node.value:
             if not isinstance(k, yaml.ScalarNode):
                 self.problem(k, M.YAML_KEY_NOT_TEXT.format(got=M.got_name(k)))
+                continue
+            if self.bad_text(k):
                 continue
             name = k.value
             if name in seen:
@@ -343,6 +424,33 @@ def _ref_problem(where: Where, key: str, what: str, value: str, known) -> Proble
     return Problem(*where.at(key), M.UNKNOWN_REF.format(what=M.RECORD_NAMES[what], value=value, hint=hint))
 
 
+def filename_advice(name: str, rid: str) -> str:
+    """File name and id disagree: rename the file to the id, or take the id the
+    file name stands for, but only when that is a valid id (新旗警务室.yml:
+    its pinyin id, as `jingyan new` makes it, not the Chinese name)."""
+    stem = Path(name).stem
+    # a file named after a personal number is no id to suggest either
+    if ID_RE.fullmatch(stem) and len(stem) <= ID_MAX and stem not in RESERVED_IDS \
+            and not find_personal_data(stem):
+        return M.FILENAME_ID.format(name=name, id=rid, stem=stem)
+    message = M.FILENAME_ID_ONLY.format(name=name, id=rid, stem=stem)
+    slug = slug_from_name(stem)
+    if slug and slug != rid and ID_RE.fullmatch(slug) and slug not in RESERVED_IDS and not find_personal_data(slug):
+        message = message[:-1] + M.FILENAME_OR_SLUG.format(slug=slug) + "。"
+    return message
+
+
+def templates_dir_problem(value: str) -> str | None:
+    """A site's template folder must be a relative path inside the repository:
+    templates are code (Jinja runs them), so only reviewed ones may run."""
+    p = value.replace("\\", "/")
+    norm = Path(p).as_posix()
+    if p.startswith(("/", "~")) or re.match(r"^[A-Za-z]:", p) or ".." in norm.split("/") \
+            or not norm.strip("./"):
+        return M.TEMPLATES_DIR_OUTSIDE.format(value=value)
+    return None
+
+
 class Checker:
     def __init__(self, today: date):
         self.today = today
@@ -359,7 +467,7 @@ class Checker:
                 continue
             stem = Path(r.where.path).stem
             if stem != r.id:
-                self.add(r.where, "id=", M.FILENAME_ID.format(name=Path(r.where.path).name, id=r.id, stem=stem))
+                self.add(r.where, "id=", filename_advice(Path(r.where.path).name, r.id))
             if r.id in out:
                 self.add(r.where, "id=", M.DUPLICATE_ID.format(id=r.id, other=out[r.id].where.path,
                                                              kind=M.RECORD_NAMES[kind]))
@@ -407,13 +515,19 @@ class Checker:
                 self.add(u.where, "parent=", M.PARENT_KIND.format(
                     kind_name=M.KIND_NAMES[u.kind], parent=u.parent, actual=M.KIND_NAMES[parent.kind],
                     expected="或".join(M.KIND_NAMES[k] for k in expected[u.kind])))
-            # a cycle is reported on each unit in it, not on units merely below one
-            chain, cur = [u.id], parent
-            while cur is not None and cur.id not in chain:
+            # a cycle is reported on each unit in it, not on units merely below one;
+            # a chain too deep once, on the first unit past the limit
+            chain, on_chain, cur = [u.id], {u.id}, parent
+            while cur is not None and cur.id not in on_chain:
                 chain.append(cur.id)
+                on_chain.add(cur.id)
                 cur = units.get(cur.parent) if cur.parent else None
             if cur is not None and cur.id == u.id:
                 self.add(u.where, "parent=", M.PARENT_CYCLE.format(chain=" → ".join(chain + [u.id])))
+            elif cur is None and len(chain) == UNIT_DEPTH_MAX + 1:
+                top = list(reversed(chain))
+                shown = " → ".join(top[:3] + ["……"] + top[-1:])
+                self.add(u.where, "parent=", M.UNIT_TOO_DEEP.format(max=UNIT_DEPTH_MAX, chain=shown))
 
     def stats(self, s: model.MonthlyStats, units, metrics: dict, known_metrics, seen: dict):
         """`units`, `known_metrics`: ids that exist (broken ones included; None: the
@@ -431,7 +545,9 @@ class Checker:
             elif folder not in units:
                 self.add(s.where, "unit=", M.STATS_FOLDER_UNKNOWN.format(
                     folder=folder, hint=M.NO_SUCH_HINT.format(folder="records/units/")))
-        if s.year is not None:  # None: unusable, already reported
+        if s.year is not None and s.year < YEAR_MIN:
+            self.add(s.where, "year=", M.YEAR_TOO_EARLY.format(value=s.year, min=YEAR_MIN))
+        elif s.year is not None:  # None: unusable, already reported
             if Path(name).stem != str(s.year):
                 self.add(s.where, "year=", M.STATS_FILENAME_YEAR.format(name=name, year=s.year))
             if s.unit is not None and (s.unit, s.year) in seen:
@@ -469,7 +585,7 @@ def _privacy(doc: Document, allow: frozenset[str]) -> list[Problem]:
     for k, v in doc.node.value:
         if isinstance(k, yaml.ScalarNode) and (k.value in waived or k.value == "privacy_waivers"):
             continue
-        for node in walk_nodes(v):
+        for node in walk_nodes(k, v):
             if not isinstance(node, yaml.ScalarNode):
                 continue
             found = find_personal_data(node.value, allow)
@@ -482,6 +598,20 @@ def _privacy(doc: Document, allow: frozenset[str]) -> list[Problem]:
 
 
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _char_pos(node: yaml.ScalarNode, text: str, ch: str) -> tuple[int, int]:
+    """Line and column of the first `ch` written as itself inside the scalar;
+    the scalar's start when the file spells it as an escape ("\\ud842")."""
+    start, end = node.start_mark.index, node.end_mark.index
+    pos = text.find(ch, start, end) if text else -1
+    if pos < 0:
+        return _pos(node)
+    before = text[start:pos]
+    breaks = list(_BREAK.finditer(before))
+    if not breaks:
+        return node.start_mark.line + 1, node.start_mark.column + 1 + len(before)
+    return node.start_mark.line + 1 + len(breaks), len(before) - breaks[-1].end() + 1
 
 
 def _locate(node: yaml.ScalarNode, found: list, text: str):
@@ -523,7 +653,7 @@ class Converted:
 
 def convert_document(doc: Document, allow: frozenset[str] = frozenset()) -> Converted:
     """The first pass on one file: shapes, types, formats, personal data."""
-    conv = Converter(doc.path)
+    conv = Converter(doc.path, doc.text)
     cls = CONFIG_TYPES.get(doc.kind) or model.RECORD_KINDS[doc.kind]
     try:
         obj = conv.record(doc.node, cls)
@@ -588,6 +718,11 @@ def check(files: list[Converted], today: date | None = None,
             converted[f.kind].append(f.obj)
 
     ck = Checker(today)
+    site = config.get("site")
+    if site is not None and site.templates_dir is not None:
+        bad = templates_dir_problem(site.templates_dir)
+        if bad:
+            ck.add(site.where, "templates_dir=", bad)
     metrics = ck.unique_items(getattr(config.get("metrics"), "metrics", []))
     for m in metrics.values():
         if not METRIC_ID_RE.match(m.id):
@@ -665,9 +800,9 @@ def load_records(root: Path, records: Path | None = None, today: date | None = N
                                  .encode("utf-8", "surrogatepass")).hexdigest()
             found = memo.get(key) if memo else None
             if found is None:
-                doc, problem = parse_source(src)
-                if problem:
-                    problems.append(problem)
+                doc, found = parse_source_all(src)
+                if found:
+                    problems.extend(found)
                     unreadable.append(src.path)
                     return None
                 found = convert_document(doc, allow)

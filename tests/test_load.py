@@ -167,7 +167,7 @@ def test_parse_yaml_depth_limit_allows_records(parser):
     ("a: 'x\r\nb: 1\r\n", Problem("f", 1, 4, M.YAML_QUOTE)),
     ("a:x\nb: 1\n", Problem("f", 1, 1, M.YAML_COLON)),
     ("a: 1\nb\n", Problem("f", 2, 1, M.YAML_NO_COLON)),
-    ("a: 1\n\tb: 2\n", Problem("f", 2, 1, M.YAML_TAB)),
+    ("a: 1\n\tb: 2\n", Problem("f", 2, 1, M.YAML_TAB.format(n=0, m=2))),
     ("a: 标题: 副标题\n", Problem("f", 1, 6, M.YAML_COLON_IN_TEXT)),
     ('a: "四头"工作法\n', Problem("f", 1, 8, M.YAML_AFTER_QUOTE)),
     ("a: [1, 2\nb: 1\n", Problem("f", 1, 4, M.YAML_FLOW)),
@@ -217,7 +217,7 @@ def test_load_tree_reports_files_it_would_never_read(repo):
     assert [(p.path, p.message) for p in problems] == [
         ("records/brands/x.yml", M.FILE_IS_DIR),
         ("records/stats/2018.yml", M.STATS_NOT_IN_FOLDER),
-        ("records/units/a.yaml.txt", M.FILE_WRONG_EXT),
+        ("records/units/a.yaml.txt", M.FILE_WRONG_EXT.format(right="a.yml")),
         ("records/units/sub/a.yml", M.FILE_TOO_DEEP.format(where="records/units/<编号>.yml")),
         ("records/stats/xiagezhuang-pcs/old/2018.yml",
          M.FILE_TOO_DEEP.format(where="records/stats/<单位编号>/<年份>.yml")),

@@ -180,11 +180,11 @@ def test_writer_refuses_paths_outside_the_output():
 def test_site_can_override_one_template(tmp_path):
     tree = tmp_path / "tree"
     shutil.copytree(FIXTURE, tree)
-    own = tmp_path / "own_templates"
+    own = tree / "site_config/own_templates"  # inside the records tree: templates are code from the repository
     own.mkdir()
     (own / "brand.md.j2").write_text("# {{ title }}\n\n本站自定义的品牌页。\n", encoding="utf-8")
     site_yml = tree / "site_config/site.yml"
-    site_yml.write_text(site_yml.read_text(encoding="utf-8") + f"templates_dir: {own.as_posix()}\n",
+    site_yml.write_text(site_yml.read_text(encoding="utf-8") + "templates_dir: site_config/own_templates\n",
                         encoding="utf-8")
     out = render(tmp_path, tree)
     assert "本站自定义的品牌页" in (out / "brands/sitou-gongzuofa.md").read_text(encoding="utf-8")

@@ -20,9 +20,10 @@ def run(args) -> int:
     if problems:
         print(format_problems(problems))
         return 1
-    env = make_env(root, records.site.templates_dir)
     out = Path(args.out)
     try:
+        tree = Path(args.records) if args.records else root
+        env = make_env(root, records.site.templates_dir, tree if (tree / "site_config").is_dir() else root)
         phrases, _ = load_phrases(root)
         plan = plan_site(records, phrases)
         pages = [(spec.path, render_page(env, spec)) for spec in plan.pages] + sorted(plan.csvs.items())
