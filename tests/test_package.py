@@ -157,11 +157,12 @@ def imported_top_names(path: Path) -> set[str]:
 
 def test_every_import_is_declared():
     names = declared()
+    local = {p.stem for folder in ("tests", "benchmarks", "scripts") for p in (REPO / folder).rglob("*.py")}
     missing = {}
     for folder in ("generator", "tests", "benchmarks", "scripts"):
         for path in (REPO / folder).rglob("*.py"):
             for top in imported_top_names(path):
-                if top in STDLIB or top in {"msvcrt", "fcntl", "winreg", "_winapi"}:
+                if top in STDLIB or top in local or top in {"msvcrt", "fcntl", "winreg", "_winapi"}:
                     continue
                 dist = PROVIDED_BY.get(top, top).lower().replace("_", "-")
                 if dist not in names:
