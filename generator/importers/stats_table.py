@@ -1,0 +1,660 @@
+"""One sheet of figures → values by unit, year, month and metric.
+
+The header is the first row (of the first 30) with known column names; a
+second header row under merged group cells (治安形势 over three metrics) is
+combined with it. Merged cells count for every cell they cover in the header
+and in the unit/year/month columns; a number merged over several months is
+refused. Rows are visited once, as they stream in. Nothing is guessed
+silently: every choice the reader makes (a hidden row skipped, a column
+ignored, the year taken from the title, a rate column scaled) becomes a note,
+and every bad cell a Problem at its exact cell.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import chain
+from pathlib import Path
+
+from ..problems import Problem
+from . import messages as IM
+from .stats_read import Sheet, col_name
+from .unit_index import UnitIndex
+
+UNIT_HEADERS = {"单位", "单位名称", "单位编号", "单位全称", "所队", "派出所", "unit"}
+UNIT_HEADER_RE = re.compile(r"^(?:填报)?(?:单位|派出所|所队|警务室|机构|部门)(?:名称|全称|简称|编号)?$")
+YEAR_HEADERS = {"年份", "年", "年度", "year"}
+MONTH_HEADERS = {"月份", "月", "month"}
+YEARMONTH_HEADERS = {"年月", "统计月份", "统计年月", "日期", "时间", "date"}
+IGNORED_HEADERS = {"备注", "说明", "序号", "填表人", "填报人", "note", "notes", "remark"}
+TOTAL_WORDS = ("合计", "总计", "小计", "累计", "汇总", "total")
+EMPTY_MARKS = {"", "-", "—", "–", "－", "/", "／", "——"}
+CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+             "十": 10, "十一": 11, "十二": 12, "正": 1, "冬": 11, "腊": 12}
+NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+DECIMAL_YM_RE = re.compile(r"^(\d{4})\.(\d{1,2})$")
+HEADER_SCAN = 30  # rows looked at for the header
+EMPTY = (None, "")
+
+
+# ---------------------------------------------------------------- cells
+
+def norm_header(value) -> str:
+    s = unicodedata.normalize("NFKC", str(value if value is not None else ""))
+    s = re.sub(r"\s+", "", s)
+    s = re.sub(r"\([^()]*\)$", "", s)  # 刑事警情(起)
+    return s.strip()
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def is_total(text: str) -> bool:
+    """合计, 合  计, 合　计, 全局合计, 合计(全局), 总计 …"""
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+    s = re.sub(r"^[(\[]|[)\]]$", "", s)
+    s = re.sub(r"\([^()]*\)$", "", s)
+    return any(s.startswith(w) or s.endswith(w) for w in TOTAL_WORDS)
+
+
+def year_of(value, today: date) -> tuple[int | None, str | None]:
+    """(year, None) or (None, message)."""
+    text = cell_text(value)
+    if isinstance(value, bool):
+        return None, IM.STATS_BAD_YEAR.format(value=text)
+    y = None
+    if isinstance(value, (int, float)):
+        y = int(value) if float(value).is_integer() else None
+    else:
+        s = text.removesuffix("年").removesuffix("度").strip()
+        y = int(s) if s.isdigit() and len(s) == 4 else None
+    if y is not None and y > today.year and y < 10000:
+        return None, IM.STATS_YEAR_FUTURE.format(value=y, today=today.isoformat())
+    if y is None or y < 1949:
+        return None, IM.STATS_BAD_YEAR.format(value=text)
+    return y, None
+
+
+def parse_month(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        m = int(value) if float(value).is_integer() else None
+    else:
+        s = cell_text(value).removesuffix("份").removesuffix("月").strip()
+        m = int(s) if s.isdigit() else CN_MONTHS.get(s)
+    return m if m is not None and 1 <= m <= 12 else None
+
+
+def parse_year_month(value) -> tuple[int, int] | None:
+    """(year, month) of 2024-05, 2024/5, 2024年5月, 2024-05-01 or a date; None otherwise
+    (a decimal 2024.5 is not taken: see DECIMAL_YM_RE)."""
+    if isinstance(value, (datetime, date)):
+        return value.year, value.month
+    if isinstance(value, (int, float, bool)):
+        return None
+    s = cell_text(value)
+    mt = re.fullmatch(r"(\d{4})\s*(?:[-/年])\s*(\d{1,2})\s*(?:月份?|[-/]\d{1,2}日?)?"
+                      r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?", s)
+    if not mt or not 1 <= int(mt.group(2)) <= 12:
+        return None
+    return int(mt.group(1)), int(mt.group(2))
+
+
+def decimal_year_month(value) -> bool:
+    """2024.1 typed as a number (or saved to CSV as one): is it January or October?"""
+    if isinstance(value, float):
+        return 1949 <= value < 10000 and not value.is_integer()
+    return bool(DECIMAL_YM_RE.match(cell_text(value)))
+
+
+def month_label(value) -> int | None:
+    """A column heading that is a month: 1月, 十二月, 2024年3月, 2024-03."""
+    ym = parse_year_month(value)
+    if ym:
+        return ym[1]
+    s = cell_text(value)
+    return parse_month(s) if s.endswith(("月", "月份")) else None
+
+
+def year_in(text: str) -> int | None:
+    m = re.search(r"((?:19|20)\d{2})\s*年", text) or re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)
+    return int(m.group(1)) if m else None
+
+
+def month_in(text: str) -> int | None:
+    if re.search(r"\d\s*[-—~至到]\s*\d{1,2}\s*月|季度|全年|各月", text):
+        return None  # 1-3月, 一季度: a period, not one month
+    m = re.search(r"(?:年|^|[^\d])\s*(\d{1,2})\s*月", text)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return int(m.group(1))
+    m = re.search(r"(十[一二]|[一二三四五六七八九十正冬腊])月", text)
+    return CN_MONTHS[m.group(1)] if m else None
+
+
+# ---------------------------------------------------------------- merged cells
+
+class Merges:
+    """Merged ranges met in row order: a covered cell takes its range's first cell."""
+
+    def __init__(self, ranges):
+        self.starts = sorted(ranges)
+        self.i = 0
+        self.active: list[tuple[int, int, int, int]] = []
+        self.anchor: dict[tuple[int, int], tuple] = {}
+
+    def covered(self, r: int, row: list) -> dict[int, tuple[tuple, int, int]]:
+        """column → (first cell, its row, its column) for the cells of row r under a merge."""
+        while self.i < len(self.starts) and self.starts[self.i][0] <= r:
+            self.active.append(self.starts[self.i])
+            self.i += 1
+        if not self.active:
+            return {}
+        self.active = [m for m in self.active if m[2] >= r]
+        out = {}
+        for r1, c1, r2, c2 in self.active:
+            if r == r1:
+                self.anchor[(r1, c1)] = row[c1] if c1 < len(row) else EMPTY
+            first = self.anchor.get((r1, c1), EMPTY)
+            for c in range(c1, min(c2, c1 + 200) + 1):
+                if (r, c) != (r1, c1):
+                    out[c] = (first, r1, c1)
+        return out
+
+    @staticmethod
+    def fill(row: list, covered: dict, columns=None) -> list:
+        if not covered:
+            return row
+        row = list(row) + [EMPTY] * (max(covered) + 1 - len(row))
+        for c, (first, r1, _c1) in covered.items():
+            if columns is not None and c not in columns:
+                continue
+            if cell_text(row[c][0]):
+                continue
+            row[c] = first
+        return row
+
+
+def fill_header(row: list, r: int, covered: dict) -> list:
+    """In the header a group name spreads across (text only), anything spreads down."""
+    keep = {c: v for c, v in covered.items() if v[1] != r or isinstance(v[0][0], str)}
+    return Merges.fill(row, keep)
+
+
+# ---------------------------------------------------------------- reading a sheet
+
+@dataclass
+class Imported:
+    """unit → year → month → metric → (value, where the cell is)."""
+    values: dict = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    cells: int = 0
+
+
+@dataclass
+class Layout:
+    """What the header says: where each role is and which metric each column holds."""
+    roles: dict[str, int] = field(default_factory=dict)
+    metric_cols: dict[int, dict] = field(default_factory=dict)
+    unknown: dict[int, str] = field(default_factory=dict)   # column → heading, not a metric (yet)
+    totals: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    unit: str | None = None          # one unit for the whole sheet (named after it)
+    year: int | None = None          # from the title / sheet name / file name
+    month: int | None = None
+    crosstab: dict[int, int] = field(default_factory=dict)  # column → month
+    crosstab_metric: dict | None = None
+    year_missing_told: bool = False
+
+
+class TableReader:
+    def __init__(self, fname: str, units: dict, metrics: list[dict], today: date):
+        self.fname, self.metrics, self.today = fname, metrics, today
+        self.index = UnitIndex(units)
+        self.out = Imported()
+        self.by_header = {}
+        for m in metrics:
+            self.by_header[norm_header(m["id"]).lower()] = m
+            self.by_header[norm_header(m.get("name", m["id"]))] = m
+
+    # -- locations and messages
+    def where(self, sheet: Sheet, row: int, col: int) -> str:
+        cell = f"{col_name(col)}{row + 1}"
+        return f"{self.fname}:{sheet.name}!{cell}" if sheet.name is not None else f"{self.fname}:{cell}"
+
+    def prefix(self, sheet: Sheet) -> str:
+        return f"{self.fname}:{sheet.name}：" if sheet.name is not None else f"{self.fname}："
+
+    def problem(self, sheet, row, col, message):
+        self.out.problems.append(Problem(self.where(sheet, row, col), 0, 0, message))
+
+    def note(self, message: str) -> None:
+        self.out.notes.append(message)
+
+    # -- headings
+    def metric(self, h: str) -> dict | None:
+        return self.by_header.get(h) or self.by_header.get(h.lower())
+
+    def role(self, h: str) -> str | None:
+        low = h.lower()
+        if low in UNIT_HEADERS or UNIT_HEADER_RE.match(h):
+            return "unit"
+        for role, names in (("year", YEAR_HEADERS), ("month", MONTH_HEADERS),
+                            ("yearmonth", YEARMONTH_HEADERS)):
+            if low in names:
+                return role
+        return None
+
+    def known(self, h: str) -> bool:
+        return bool(h) and (self.role(h) is not None or self.metric(h) is not None)
+
+    def is_header(self, row: list) -> bool:
+        heads = [norm_header(v) for v, _ in row]
+        n = sum(1 for h in heads if self.known(h))
+        months = sum(1 for v, _ in row if month_label(v))
+        return n >= 2 or (n >= 1 and months >= 2 and any(self.role(h) == "unit" for h in heads))
+
+    # -- a sheet
+    def read(self, sheet: Sheet) -> None:
+        if sheet.hidden:
+            self.note(IM.STATS_HIDDEN_SHEET.format(sheet=sheet.name))
+            return
+        if sheet.name is not None and is_total(sheet.name):
+            self.note(IM.STATS_TOTAL_SHEET.format(sheet=sheet.name))
+            return
+        rows = sheet.rows()
+        merges = Merges(sheet.merged)
+        head: list[tuple[int, list]] = []
+        header_at = None
+        for r, row in rows:
+            row = fill_header(row, r, merges.covered(r, row))
+            head.append((r, row))
+            if self.is_header(row):
+                header_at = len(head) - 1
+                break
+            if len(head) >= HEADER_SCAN:
+                break
+        if header_at is None:
+            if sheet.name is None:
+                self.problem(sheet, head[0][0] if head else 0, 0, IM.STATS_NO_HEADER)
+            elif head:  # a notes sheet in the workbook: not a table of figures
+                self.note(IM.STATS_SHEET_SKIPPED.format(sheet=sheet.name))
+            return
+        hr, header_row = head[header_at]
+        title = " ".join(cell_text(v) for _, row in head[:header_at] for v, _ in row if cell_text(v))
+        title = " ".join(dict.fromkeys(title.split()))  # a merged title is filled across: once
+        rest = iter(rows)
+        second = next(rest, None)
+        data_start = [second] if second is not None else []
+        if second is not None:
+            r2, row2 = second
+            row2 = fill_header(row2, r2, merges.covered(r2, row2))
+            combined = self.combine(header_row, row2)
+            if combined is not None:
+                header_row, data_start = combined, []
+        layout = self.layout(sheet, hr, header_row, title)
+        if layout is None:
+            return
+        self.read_rows(sheet, chain(data_start, rest), merges, layout, hr)
+
+    def combine(self, upper: list, lower: list) -> list | None:
+        """The row under the header is a second header row when it names known columns
+        where the header has none (group cells above), and holds no numbers."""
+        if any(isinstance(v, (int, float)) and not isinstance(v, bool) for v, _ in lower):
+            return None
+        up = [norm_header(v) for v, _ in upper]
+        low = [norm_header(v) for v, _ in lower]
+        if not any(self.known(h) and not self.known(up[c] if c < len(up) else "")
+                   for c, h in enumerate(low)):
+            return None
+        out = []
+        for c in range(max(len(upper), len(lower))):
+            u = upper[c] if c < len(upper) else EMPTY
+            lo = lower[c] if c < len(lower) else EMPTY
+            hl, hu = norm_header(lo[0]), norm_header(u[0])
+            out.append(lo if self.known(hl) or (hl and not self.known(hu)) else u)
+        return out
+
+    def layout(self, sheet: Sheet, hr: int, header_row: list, title: str) -> Layout | None:
+        lay = Layout()
+        seen_metric: dict[str, int] = {}
+        bad = False
+        for c, (value, _) in enumerate(header_row):
+            h = norm_header(value)
+            if not h or h.lower() in IGNORED_HEADERS:
+                continue
+            role = self.role(h)
+            if role and role not in lay.roles:
+                lay.roles[role] = c
+                continue
+            m = self.metric(h)
+            month = month_label(value)
+            if m is None and month:
+                lay.crosstab[c] = month
+            elif m is None and is_total(h):
+                lay.totals.append(cell_text(value))
+            elif m is None:
+                lay.unknown[c] = cell_text(value)
+            elif m["id"] in seen_metric:
+                self.problem(sheet, hr, c, IM.STATS_DUP_METRIC.format(
+                    name=m.get("name", m["id"]), other=col_name(seen_metric[m["id"]])))
+                bad = True
+            else:
+                seen_metric[m["id"]] = c
+                lay.metric_cols[c] = m
+        if bad:
+            return None
+        if len(lay.crosstab) >= 2 and not lay.metric_cols:
+            return self.crosstab(sheet, hr, header_row, title, lay)
+        for c in lay.crosstab:  # a stray month heading beside metric columns
+            lay.unknown[c] = cell_text(header_row[c][0])
+        lay.crosstab = {}
+        if "unit" not in lay.roles:
+            name = sheet.name if sheet.name is not None else Path(self.fname).stem
+            lay.unit, near = self.index.resolve(name)
+            if lay.unit is None:
+                hint = IM.DID_YOU_MEAN.format(near=near) if near else ""
+                self.problem(sheet, hr, 0, IM.STATS_NO_UNIT_COL.format(sheet=name, hint=hint))
+                return None
+        if not self.dates(sheet, hr, title, lay):
+            return None
+        return lay
+
+    def sources(self, sheet: Sheet, title: str) -> list[tuple[str, str]]:
+        out = [(title, IM.STATS_FROM_TITLE)] if title else []
+        if sheet.name is not None:
+            out.append((sheet.name, IM.STATS_FROM_SHEET))
+        out.append((Path(self.fname).stem, IM.STATS_FROM_FILE))
+        return out
+
+    def dates(self, sheet: Sheet, hr: int, title: str, lay: Layout) -> bool:
+        """Where year and month come from; the title or sheet name when no column gives them."""
+        roles, where = lay.roles, self.prefix(sheet)
+        if "yearmonth" in roles:
+            return True
+        sources = self.sources(sheet, title)
+        if "month" not in roles:
+            found = next(((m, how.format(text=t)) for t, how in sources[:2] if (m := month_in(t))), None)
+            if found is None:
+                self.problem(sheet, hr, 0, IM.STATS_NO_MONTH_COL)
+                return False
+            lay.month = found[0]
+            self.note(IM.STATS_MONTH_FROM.format(where=where, month=found[0], source=found[1]))
+        if "year" not in roles:  # else a 月份 column holding 2024年1月 gives it, row by row
+            found = next(((y, how.format(text=t)) for t, how in sources if (y := year_in(t))), None)
+            if found:
+                lay.year = found[0]
+                self.note(IM.STATS_YEAR_FROM.format(where=where, year=found[0], source=found[1]))
+        return True
+
+    def crosstab(self, sheet, hr, header_row, title, lay: Layout) -> Layout | None:
+        """Units down, months across: one metric a sheet, named in the sheet name or title."""
+        found = None
+        for text, how in self.sources(sheet, title)[:2]:
+            t = norm_header(text)
+            hits = [m for key, m in self.by_header.items() if key and (key in t or key in t.lower())]
+            if hits:
+                found = (max(hits, key=lambda m: len(m.get("name", ""))), how.format(text=text))
+                break
+        years = {ym[0] for v, _ in header_row if (ym := parse_year_month(v))}
+        if years:
+            year = years.pop() if len(years) == 1 else None
+        else:
+            year = next((y for t, _ in self.sources(sheet, title) if (y := year_in(t))), None)
+        if found is None or year is None or "unit" not in lay.roles:
+            months = "、".join(cell_text(header_row[c][0]) for c in list(lay.crosstab)[:3])
+            self.problem(sheet, hr, min(lay.crosstab), IM.STATS_CROSSTAB.format(months=months))
+            return None
+        lay.crosstab_metric, lay.year = found[0], year
+        self.note(IM.STATS_CROSSTAB_READ.format(where=self.prefix(sheet), metric=found[0].get("name"),
+                                                source=found[1], year=year))
+        return lay
+
+    # -- the rows
+    def read_rows(self, sheet: Sheet, rows, merges: Merges, lay: Layout, hr: int) -> None:
+        role_cols = set(lay.roles.values())
+        numeric_unknown: dict[int, int] = {}
+        hidden: list[int] = []
+        rates: dict[int, list] = {}   # column → [(slot, metric id)] of a % metric, to rescale
+        big_rate: set[int] = set()
+        reported: set[tuple[int, int]] = set()
+        any_data = False
+        for r, row in rows:
+            covered = merges.covered(r, row)
+            row = Merges.fill(row, covered, columns=role_cols)
+            if r in sheet.hidden_rows:
+                if any(cell_text(v) for v, _ in row):
+                    hidden.append(r)
+                continue
+            texts = [cell_text(v) for v, _ in row]
+            if not any(texts):
+                continue
+            if any(is_total(t) for t in texts[:3] if t):
+                continue  # a total row: the site adds up by itself
+            for c in lay.unknown:
+                if c < len(row) and c not in numeric_unknown and _numeric(row[c][0]):
+                    numeric_unknown[c] = r
+            for c, (first, r1, c1) in covered.items():
+                if (c in lay.metric_cols or c in lay.crosstab) and (r1, c1) not in reported \
+                        and isinstance(first[0], (int, float)) and not cell_text(row[c][0] if c < len(row) else None):
+                    reported.add((r1, c1))
+                    self.problem(sheet, r, c, IM.STATS_MERGED_NUMBER.format(anchor=f"{col_name(c1)}{r1 + 1}"))
+            any_data = self.read_row(sheet, r, row, lay, rates, big_rate) or any_data
+        prefix = self.prefix(sheet)
+        if hidden:
+            self.note(IM.STATS_HIDDEN_ROWS.format(where=prefix, rows=_ranges(hidden)))
+        for c, at in sorted(numeric_unknown.items()):
+            from . import nearest
+            names = [x.get("name", "") for x in self.metrics] + [x["id"] for x in self.metrics]
+            near = nearest(lay.unknown[c], names)
+            self.problem(sheet, hr, c, IM.STATS_UNKNOWN_METRIC.format(
+                value=lay.unknown[c], hint=IM.DID_YOU_MEAN.format(near=near) if near else ""))
+        ignored = [lay.unknown[c] for c in lay.unknown if c not in numeric_unknown]
+        if ignored:
+            self.note(IM.STATS_IGNORED_COLS.format(where=prefix, cols="、".join(ignored)))
+        if lay.totals:
+            self.note(IM.STATS_TOTAL_COLS.format(where=prefix, cols="、".join(lay.totals)))
+        for mid, cells in rates.items():
+            if mid not in big_rate:
+                self.rescale(prefix, cells)
+        if not any_data and sheet.name is not None:
+            self.note(IM.STATS_EMPTY_SHEET.format(sheet=sheet.name))
+
+    def rescale(self, prefix, cells) -> None:
+        """A % metric whose whole column is ≤ 1 was typed as a fraction (0.95 for 95 %)."""
+        top = max(slot[mid][0] for slot, mid in cells)
+        if top <= 0:
+            return
+        m = next(x for x in self.metrics if x["id"] == cells[0][1])
+        example = next(slot[mid][0] for slot, mid in cells if slot[mid][0] > 0)
+        for slot, mid in cells:
+            value, here = slot[mid]
+            slot[mid] = (round(value * 100, 6), here)
+        from . import yaml_number
+        self.note(IM.STATS_RATE_SCALED.format(where=prefix, metric=m.get("name", m["id"]),
+                                              example=yaml_number(example),
+                                              scaled=yaml_number(round(example * 100, 6))))
+
+    def read_row(self, sheet, r, row, lay: Layout, rates, big_rate) -> bool:
+        def get(c):
+            return row[c] if c is not None and c < len(row) else EMPTY
+        cols = lay.crosstab if lay.crosstab_metric else lay.metric_cols
+        filled = {c: get(c) for c in cols if cell_text(get(c)[0]) not in EMPTY_MARKS}
+        empty_formula = [c for c in cols if (r, c) in sheet.no_value]
+        for c in empty_formula:
+            self.problem(sheet, r, c, IM.STATS_NO_VALUE)
+        if not filled:
+            return bool(empty_formula)
+        ok = not empty_formula
+        unit = lay.unit
+        if unit is None:
+            c = lay.roles["unit"]
+            text = cell_text(get(c)[0])
+            if not text:
+                self.problem(sheet, r, c, IM.STATS_EMPTY_UNIT)
+                ok = False
+            else:
+                unit, near = self.index.resolve(text)
+                if unit is None:
+                    hint = IM.DID_YOU_MEAN.format(near=near) if near else ""
+                    self.problem(sheet, r, c, IM.STATS_UNKNOWN_UNIT.format(
+                        value=text, hint=hint + IM.STATS_UNKNOWN_UNIT_NEW.format(value=text)))
+                    ok = False
+        year, month, date_ok = self.row_date(sheet, r, get, lay)
+        ok = ok and date_ok
+        for c, (v, fmt) in filled.items():
+            m = lay.crosstab_metric or lay.metric_cols[c]
+            number, message, fraction = self.number(v, fmt, m)
+            if message:
+                self.problem(sheet, r, c, message)
+                continue
+            if str(m.get("unit", "")) == "%" and not fraction:
+                big_rate.add(m["id"])
+            if not ok:
+                continue
+            mon = lay.crosstab[c] if lay.crosstab_metric else month
+            here = self.where(sheet, r, c)
+            slot = self.out.values.setdefault(unit, {}).setdefault(year, {}).setdefault(mon, {})
+            if m["id"] in slot and slot[m["id"]][0] != number:
+                first, at = slot[m["id"]]
+                self.out.problems.append(Problem(here, 0, 0, IM.STATS_DUPLICATE.format(
+                    unit=unit, year=year, month=mon, metric=m.get("name", m["id"]),
+                    first=_fmt(first), where=at)))
+                continue
+            if m["id"] not in slot:
+                self.out.cells += 1
+            slot[m["id"]] = (number, here)
+            if fraction:
+                rates.setdefault(m["id"], []).append((slot, m["id"]))
+        return True
+
+    def row_date(self, sheet, r, get, lay: Layout) -> tuple[int | None, int | None, bool]:
+        """(year, month, ok) of a data row, each problem reported at its cell."""
+        roles, ok = lay.roles, True
+        year, month = lay.year, lay.month
+        if lay.crosstab_metric:
+            return year, None, True
+        if "yearmonth" in roles:
+            c = roles["yearmonth"]
+            year, month, ok = self.year_month_cell(sheet, r, c, get(c)[0], "年月")
+        else:
+            if "year" in roles:
+                cy = roles["year"]
+                vy = get(cy)[0]
+                if not cell_text(vy):
+                    self.problem(sheet, r, cy, IM.STATS_EMPTY_DATE.format(what="年份"))
+                    year, ok = None, False
+                else:
+                    year, message = year_of(vy, self.today)
+                    if message:
+                        self.problem(sheet, r, cy, message)
+                        ok = False
+            if "month" in roles:
+                cm = roles["month"]
+                vm = get(cm)[0]
+                if parse_month(vm) is None and (parse_year_month(vm) or decimal_year_month(vm)):
+                    y2, month, ok2 = self.year_month_cell(sheet, r, cm, vm, "月份")
+                    if ok2 and year is not None and "year" in roles and y2 != year:
+                        self.problem(sheet, r, cm, IM.STATS_YEAR_MISMATCH.format(value=cell_text(vm), year=year))
+                        ok2 = False
+                    year = y2 if year is None or "year" not in roles else year
+                    ok = ok and ok2
+                elif not cell_text(vm):
+                    self.problem(sheet, r, cm, IM.STATS_EMPTY_DATE.format(what="月份"))
+                    month, ok = None, False
+                else:
+                    month = parse_month(vm)
+                    if month is None:
+                        self.problem(sheet, r, cm, IM.STATS_BAD_MONTH.format(value=cell_text(vm)))
+                        ok = False
+            if year is None and ok:
+                if not lay.year_missing_told:  # once a sheet, not once a row
+                    self.problem(sheet, r, roles.get("month", 0), IM.STATS_NO_YEAR_COL)
+                    lay.year_missing_told = True
+                ok = False
+        if ok and (year, month) > (self.today.year, self.today.month):
+            c = roles.get("yearmonth", roles.get("month", 0))
+            self.problem(sheet, r, c, IM.STATS_FUTURE.format(year=year, month=month,
+                                                             today=self.today.isoformat()))
+            ok = False
+        return year, month, ok
+
+    def year_month_cell(self, sheet, r, c, v, what) -> tuple[int | None, int | None, bool]:
+        if not cell_text(v):
+            self.problem(sheet, r, c, IM.STATS_EMPTY_DATE.format(what=what))
+            return None, None, False
+        if decimal_year_month(v):
+            self.problem(sheet, r, c, IM.STATS_YEARMONTH_DECIMAL.format(value=cell_text(v)))
+            return None, None, False
+        ym = parse_year_month(v)
+        if ym is None:
+            self.problem(sheet, r, c, IM.STATS_BAD_YEARMONTH.format(value=cell_text(v)))
+            return None, None, False
+        if ym[0] > self.today.year:
+            self.problem(sheet, r, c, IM.STATS_YEAR_FUTURE.format(value=ym[0], today=self.today.isoformat()))
+            return None, None, False
+        if ym[0] < 1949:
+            self.problem(sheet, r, c, IM.STATS_BAD_YEARMONTH.format(value=cell_text(v)))
+            return None, None, False
+        return ym[0], ym[1], True
+
+    def number(self, value, fmt: str, metric: dict) -> tuple[float | None, str | None, bool]:
+        """(number, problem, typed as a plain fraction) of a metric cell."""
+        name, unit = metric.get("name", metric["id"]), str(metric.get("unit", ""))
+        percent = unit == "%"
+        plain = True  # no % sign anywhere: 0.95 may mean 95 %
+        if isinstance(value, bool) or isinstance(value, (datetime, date)):
+            return None, IM.STATS_NOT_NUMBER.format(value=cell_text(value), col=name), False
+        if isinstance(value, (int, float)):
+            number = float(value)
+            if percent and "%" in fmt:
+                number *= 100  # a cell formatted as 98.5% holds 0.985
+                plain = False
+        else:
+            s = cell_text(value).replace(",", "").replace(" ", "")
+            for suffix in (unit, "%") if unit else ("%",):
+                if suffix and s.endswith(suffix) and (suffix == unit or percent):
+                    s = s[: -len(suffix)]
+                    plain = False
+                    break
+            if not NUMBER_RE.match(s):
+                return None, IM.STATS_NOT_NUMBER.format(value=cell_text(value), col=name), False
+            number = float(s)
+        number = round(number, 6)
+        if number < 0:
+            return None, IM.STATS_NEGATIVE.format(value=_fmt(number), metric=name), False
+        if percent and number > 100:
+            return None, IM.STATS_PERCENT_RANGE.format(value=_fmt(number), metric=name), False
+        return number, None, percent and plain and number <= 1
+
+
+def _numeric(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, (int, float)) or bool(NUMBER_RE.match(cell_text(value).replace(",", "")))
+
+
+def _ranges(rows: list[int]) -> str:
+    """[4, 8, 9, 10] → 5、9–11 (1-based, as Excel shows them)."""
+    out, start, prev = [], None, None
+    for r in rows + [None]:
+        if r is not None and prev is not None and r == prev + 1:
+            prev = r
+            continue
+        if start is not None:
+            out.append(f"{start + 1}" if start == prev else f"{start + 1}–{prev + 1}")
+        start = prev = r
+    return "、".join(out)
+
+
+def _fmt(value) -> str:
+    from . import yaml_number
+    return IM.STATS_CHANGE_NEW if value is None else yaml_number(value)
