@@ -30,8 +30,9 @@ from generator.cli import main
 t = time.perf_counter()
 code = main(["import-stats", "--root", sys.argv[1], sys.argv[2]])
 took = time.perf_counter() - t
-print(json.dumps({"code": code, "seconds": round(took, 2),
-                  "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}),
+u = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"code": code, "seconds": round(took, 2), "cpu": round(u.ru_utime + u.ru_stime, 2),
+                  "peak_mb": round(u.ru_maxrss / 1024)}),
       file=sys.stderr)
 """
 
@@ -100,10 +101,12 @@ def main(argv=None) -> int:
     table = work / "stray-cell.xlsx"
     stray(table, units[0], metric_names)
     results["stray-cell"] = run(root, table)
-    print(f"{'spelling':12} {'rows':>6} {'seconds':>8} {'peak MB':>8} {'files':>6} exit")
+    with open("/proc/loadavg") as f:
+        print("load average:", f.read().split()[0], "(seconds are wall time; cpu counts this process only)")
+    print(f"{'spelling':12} {'rows':>6} {'seconds':>8} {'cpu s':>6} {'peak MB':>8} {'files':>6} exit")
     for key, r in results.items():
         rows = 12 if key == "stray-cell" else 12 * len(units)
-        print(f"{key:12} {rows:>6} {r['seconds']:>8} {r['peak_mb']:>8} {r['files']:>6} {r['code']}")
+        print(f"{key:12} {rows:>6} {r['seconds']:>8} {r['cpu']:>6} {r['peak_mb']:>8} {r['files']:>6} {r['code']}")
     if a.json:
         Path(a.json).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0 if all(r["code"] == 0 for r in results.values()) else 1

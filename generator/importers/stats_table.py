@@ -35,6 +35,7 @@ CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
              "十": 10, "十一": 11, "十二": 12, "正": 1, "冬": 11, "腊": 12}
 NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 DECIMAL_YM_RE = re.compile(r"^(\d{4})\.(\d{1,2})$")
+_TOTAL_CHARS = re.compile(r"[计總总汇]|total", re.I)
 HEADER_SCAN = 30  # rows looked at for the header
 EMPTY = (None, "")
 
@@ -434,10 +435,9 @@ class TableReader:
                 if any(cell_text(v) for v, _ in row):
                     hidden.append(r)
                 continue
-            texts = [cell_text(v) for v, _ in row]
-            if not any(texts):
+            if all(v is None or v == "" for v, _ in row):
                 continue
-            if any(is_total(t) for t in texts[:3] if t):
+            if any(isinstance(v, str) and _TOTAL_CHARS.search(v) and is_total(v) for v, _ in row[:3]):
                 continue  # a total row: the site adds up by itself
             for c in lay.unknown:
                 if c < len(row) and c not in numeric_unknown and _numeric(row[c][0]):
