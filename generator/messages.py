@@ -140,3 +140,6 @@ def got_name(node) -> str:
     if not text and node.style is None:
         return "空白"
     return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
+
+# --- placeholders left in a record that will be published (#20)
+PLACEHOLDER_LEFT = "还留着占位文字“{text}”，请换成实际内容。还没写完的经验做法可以先保持 status: draft（草稿不发布）。"

@@ -38,6 +38,8 @@ NEW_CATEGORIES_GUESSED = "分类是按标题中的关键词猜的：{cats}。请
 NEW_CATEGORIES_DEFAULT = "分类暂填“{cat}”，请改成合适的分类。"
 NEW_PERIOD_DEFAULT = "报告期暂填为本月（{month}），请改成实际的起止年月。"
 NEW_STATS_FUTURE = "{year} 年还没有到，不能建立这一年的统计文件。"
+NEW_DRAFT = "这是一份草稿（status: draft）：jingyan validate 会检查它，但网站上不会出现。填好、核对后，把文件中的 status: draft 改成 status: published，再运行 jingyan validate，生成网站时就会发布。"
+NEW_ID_LONG = "编号 {id} 有 {n} 个字符，按标题的拼音生成。想要短一些、好记的编号（建议 {max} 个字符以内），可以删掉这个文件，用 --id 指定后重新生成，如 --id xiagezhuang-sitou。"
 NEW_YEAR_BAD = "年份“{value}”不对，请写四位数年份，如：--year 2020"
 
 # --- import-stats

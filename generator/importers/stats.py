@@ -69,7 +69,9 @@ def _existing(path: Path) -> tuple[dict | None, str | None]:
     for k, row in (data.get("months") or {}).items():
         if not isinstance(row, dict) or not str(k).isdigit():
             return None, f"月份“{k}”写法不对"
-        months[int(k)] = {str(mk): mv for mk, mv in row.items() if isinstance(mv, (int, float))}
+        figures = {str(mk): mv for mk, mv in row.items() if isinstance(mv, (int, float))}
+        if figures:  # a month left blank in the new-file skeleton holds no data
+            months[int(k)] = figures
     data["months"] = months
     return data, None
 
