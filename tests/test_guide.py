@@ -242,3 +242,20 @@ def test_error_table_covers_the_bad_records_corpus():
     for text in ("冒号后面缺少空格", "缩进不一致", "同一层里混用了“- ”列表项和“字段: 值”", "文件名“dongshan.yml”",
                  "文件开头带有 BOM 标记", "name：南岭村警务室", "通过编码保存", "不要**选“带有 BOM 的 UTF-8”"):
         assert text in table, text
+
+
+def test_edit_links_of_guide_pages_point_to_their_files():
+    """“编辑此页” on a hand-written page opens docs/guide/…, where the file is (not guide/…)."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+
+    from generator.plugin import JingyanPlugin
+    config = load_config(str(REPO / "mkdocs.yml"))
+    plugin = JingyanPlugin()
+    plugin.root, plugin.sources = REPO, {}
+    for name in ("index.md", "first-use.md", "example.md"):
+        page = Page(None, File(f"guide/{name}", str(REPO / "docs"), str(REPO / "site"), True), config)
+        plugin.on_page_context({}, page, config, None)
+        assert page.edit_url == config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + \
+            f"/docs/guide/{name}"
