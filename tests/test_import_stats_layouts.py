@@ -178,6 +178,22 @@ def test_two_header_rows_under_merged_group_cells_and_merged_units(root, tmp_pat
     assert months(root, "liuwan-pcs", 2024)[2]["criminal_cases"] == 5
 
 
+def test_two_header_rows_without_merging(root, tmp_path, capsys):
+    t = tmp_path / "两行表头.csv"
+    t.write_text("单位,年份,月份,治安形势,,\n,,,刑事警情,治安警情,可防性案件\n石桥派出所,2024,3,1,2,0\n",
+                 encoding="utf-8")
+    code, out, _ = run(root, t, capsys)
+    assert code == 0, out
+    assert months(root, "shiqiao-pcs", 2024) == {3: {"criminal_cases": 1, "public_order_cases": 2,
+                                                     "preventable_cases": 0}}
+    t.write_text("单位,治安形势,\n,刑事警情,治安警情\n石桥派出所,1,2\n", encoding="utf-8")
+    t2 = tmp_path / "2023年5月.csv"
+    t.rename(t2)
+    code, out, _ = run(root, t2, capsys)
+    assert code == 0, out
+    assert months(root, "shiqiao-pcs", 2023) == {5: {"criminal_cases": 1, "public_order_cases": 2}}
+
+
 def test_a_number_merged_over_months_is_refused(root, tmp_path, capsys):
     t = tmp_path / "合并数字.xlsx"
     wb = openpyxl.Workbook()

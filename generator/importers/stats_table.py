@@ -290,6 +290,8 @@ class TableReader:
                 self.note(IM.STATS_SHEET_SKIPPED.format(sheet=sheet.name))
             return
         hr, header_row = head[header_at]
+        if header_at:  # 单位 written once above a row of metric names, not merged down
+            header_row = self.fill_from_above(head[header_at - 1][1], header_row)
         title = " ".join(cell_text(v) for _, row in head[:header_at] for v, _ in row if cell_text(v))
         title = " ".join(dict.fromkeys(title.split()))  # a merged title is filled across: once
         rest = iter(rows)
@@ -322,6 +324,14 @@ class TableReader:
             lo = lower[c] if c < len(lower) else EMPTY
             hl, hu = norm_header(lo[0]), norm_header(u[0])
             out.append(lo if self.known(hl) or (hl and not self.known(hu)) else u)
+        return out
+
+    def fill_from_above(self, upper: list, header: list) -> list:
+        """Known column names of the row above, where the header row is empty."""
+        out = list(header) + [EMPTY] * max(0, len(upper) - len(header))
+        for c, (value, fmt) in enumerate(upper):
+            if not cell_text(out[c][0]) and self.role(norm_header(value)):
+                out[c] = (value, fmt)
         return out
 
     def layout(self, sheet: Sheet, hr: int, header_row: list, title: str) -> Layout | None:
