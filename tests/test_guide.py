@@ -116,7 +116,7 @@ def test_windows_lines_split_as_meant(page, shell, line):
     args = ps_split(line) if shell == "powershell" else cmd_split(line)
     assert args and args[0] in WINDOWS_PROGRAMS, f"{page}: {line}"
     if args[0] == "jingyan" and shell == "powershell":  # the same words in bash: the Linux note holds
-        assert shlex.split(line) == args, f"{page}: {line}"
+        assert shlex.split(line, comments=True) == args, f"{page}: {line}"
 
 
 def test_powershell_quoting_trap_is_real_and_explained():
@@ -168,7 +168,7 @@ def test_guide_command_runs(tmp_path, page, command):
         shutil.copytree(REPO / ".cache/jingyan/charts", repo / ".cache/jingyan/charts")
     _prepare_inputs(repo)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    args = shlex.split(command)
+    args = shlex.split(command, comments=True)  # a “# …” note after a command is a comment in both shells
     if args[1:2] == ["serve"]:  # mkdocs serve, jingyan serve: wait for the page, then stop
         port = _free_port()
         address = ["-a", f"127.0.0.1:{port}", "--no-livereload"] if args[0] == "mkdocs" \
