@@ -432,3 +432,17 @@ def test_a_stray_cell_in_the_last_row_costs_nothing(root, tmp_path, capsys):
     assert code == 0, out
     assert len(months(root, "tanxi-pcs", 2024)) == 12
     assert took < 10, f"{took:.1f} s"  # the whole-sheet reader took 70-92 s and 5.4 GB
+
+
+def test_import_into_a_skeleton_made_by_new_stats(root, tmp_path, capsys):
+    assert main(["new", "--root", str(root), "stats", "--unit", "潭溪派出所", "--year", "2024"]) == 0
+    rel = root / "records/stats/tanxi-pcs/2024.yml"
+    rel.write_text(rel.read_text(encoding="utf-8").replace("  2: {criminal_cases: ,", "  2: {criminal_cases: 7,"),
+                   encoding="utf-8")
+    capsys.readouterr()
+    t = tmp_path / "补充.csv"
+    t.write_text("单位,年份,月份,刑事警情\n潭溪派出所,2024,3,5\n", encoding="utf-8")
+    code, out, _ = run(root, t, capsys)
+    assert code == 0, out
+    assert "tanxi-pcs 2024-03 刑事警情：（无） → 5" in out
+    assert months(root, "tanxi-pcs", 2024) == {2: {"criminal_cases": 7}, 3: {"criminal_cases": 5}}
