@@ -326,6 +326,7 @@ def test_xls_and_an_xls_renamed_xlsx(root, tmp_path, capsys):
     code, out, _ = run(root, t, capsys)
     assert code == 0, out
     assert months(root, "shiqiao-pcs", 2024) == {1: {"criminal_cases": 3}, 2: {"criminal_cases": 6}}
+    assert "旧格式.xls：.xls 文件看不出哪些行被隐藏，隐藏的行也照常导入。" in out
     renamed = tmp_path / "改名.xlsx"
     shutil.copy(t, renamed)
     code, out, err = run(root, renamed, capsys)
@@ -363,6 +364,7 @@ def test_ods(root, tmp_path, capsys):
     code, out, _ = run(root, t, capsys)
     assert code == 0, out
     assert months(root, "huangpo-pcs", 2024) == {5: {"disputes_resolved": 11}}
+    assert "开源格式.ods：.ods 文件看不出哪些行被隐藏" in out
 
 
 SAVE_AS = ("请用 Excel 打开它，点“文件”→“另存为”，“保存类型”选“Excel 工作簿(*.xlsx)”后保存"

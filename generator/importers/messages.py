@@ -81,6 +81,7 @@ STATS_DRY_RUN = "（试运行：没有写入任何文件）"
 STATS_SUMMARY = "共导入 {cells} 个数值：{files} 个文件，{changed} 处改动。"
 STATS_VALIDATION = "导入结果没有通过检查，没有写入任何文件："
 
+STATS_HIDDEN_UNKNOWN = "{name}：{kind} 文件看不出哪些行被隐藏，隐藏的行也照常导入。如果表里隐藏了不该导入的行，请删掉它们，或另存为 .xlsx 后再导入。"
 STATS_HIDDEN_SHEET = "略过隐藏的表“{sheet}”。如果要导入它，请在 Excel 中右键点表名→“取消隐藏”，保存后重新导入。"
 STATS_HIDDEN_ROWS = "{where}略过隐藏的第 {rows} 行。如果要导入，请在 Excel 中选中上下两行→右键→“取消隐藏”，保存后重新导入。"
 STATS_TOTAL_SHEET = "略过表“{sheet}”：表名是汇总，网站会自己合计。"

@@ -249,6 +249,8 @@ def read_calamine(path: Path, kind: str, notes: list[str]) -> Book:
         wb.close()
     except Exception:
         raise TableError(IM.STATS_XLSX_BROKEN.format(name=path.name) + IM.STATS_SAVE_AS) from None
+    # calamine tells hidden sheets but not hidden rows: say so rather than import them silently
+    notes.append(IM.STATS_HIDDEN_UNKNOWN.format(name=path.name, kind="." + kind))
     return Book(sheets, notes)
 
 
