@@ -19,7 +19,7 @@ COMMANDS = {
     "render": ("generator.commands.render", "把生成的 Markdown 写到指定文件夹，便于检查"),
     "schema": ("generator.commands.schema", "生成记录的 JSON Schema（编辑器自动补全用）"),
     "new": ("generator.commands.new", "按模板新建一条记录：unit、practice、brand 或 stats"),
-    "import-stats": ("generator.importers.stats", "从 .csv 或 .xlsx 表格导入月度统计"),
+    "import-stats": ("generator.importers.stats", "从表格（.xlsx .xls .ods .csv .txt）导入月度统计"),
     "import-article": ("generator.importers.article", "从新闻或工作报告文章生成经验做法草稿"),
 }
 

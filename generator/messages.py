@@ -179,3 +179,6 @@ def got_name(node) -> str:
 WARN_NO_COMPARISON = ("提示：经验做法“{title}”（{id}）的单位有月度统计，但找不到可比单位（同一上级、同一地区和全站的同类单位中，"
                       "实施前后都有至少 {months} 个月数据、且没有同期推行其他做法的不足 {n} 个），“成效对照”只能列出本单位实施前后的变化。")
 WARN_SUMMARY = "另有 {n} 条提示（不影响检查通过）。"
+
+# --- placeholders left in a record that will be published (#20)
+PLACEHOLDER_LEFT = "还留着占位文字“{text}”，请换成实际内容。还没写完的经验做法可以先保持 status: draft（草稿不发布）。"

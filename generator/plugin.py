@@ -194,6 +194,11 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
 
     def on_page_context(self, context, page, config, nav):
         source = self.sources.get(page.file.src_uri)
+        if source is None and page.file.generated_by is None and page.file.abs_src_path:
+            try:  # a hand-written page (docs/guide/…): its path in the repository, not in docs/
+                source = Path(page.file.abs_src_path).resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                source = None
         if source and config.repo_url:
             base = config.repo_url.rstrip("/") + "/" + (config.edit_uri or "").strip("/")
             page.edit_url = base.rstrip("/") + "/" + source

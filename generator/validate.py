@@ -405,11 +405,14 @@ class Converter:
             row = {}
             for mk, metric, mv in self.mapping_items(v):
                 where.keys[f"months.{month}.{metric}"] = _pos(mk)
+                if _is_null(mv):  # left blank in the `jingyan new stats` skeleton: no figure
+                    continue
                 number = self.scalar(mv, float, {})
                 if number is not None:
                     row[metric] = number
                     where.keys[f"value.{month}.{metric}"] = _pos(mv)
-            out[month] = row
+            if row or not v.value:  # a month whose figures are all blank has no data
+                out[month] = row
         return out
 
 
@@ -663,8 +666,27 @@ def convert_document(doc: Document, allow: frozenset[str] = frozenset()) -> Conv
     problems = conv.problems
     if doc.kind in model.RECORD_KINDS:
         problems += _privacy(doc, allow)[:MAX_PROBLEMS_PER_FILE]
+        problems += _placeholders(doc, obj if obj is not None else conv.partial)
     partial = conv.partial if obj is None and isinstance(conv.partial, cls) else None
     return Converted(doc.path, doc.kind, obj, partial, problems, conv.broken)
+
+
+PLACEHOLDER_RE = re.compile(r"（(?:待填写|草稿)：[^）]*）")
+
+
+def _placeholders(doc: Document, record) -> list[Problem]:
+    """Placeholder text that `jingyan new` and `import-article` write (（待填写：…）)
+    left in a record that is not a draft: it would be published as it is."""
+    if getattr(record, "status", None) == "draft":
+        return []
+    out = []
+    for node in walk_nodes(doc.node):
+        if isinstance(node, yaml.ScalarNode) and "：" in node.value:
+            for m in PLACEHOLDER_RE.finditer(node.value):
+                shift = m.start() + (node.style is not None) if "\n" not in node.value else 0
+                out.append(Problem(doc.path, node.start_mark.line + 1, node.start_mark.column + 1 + shift,
+                                   M.PLACEHOLDER_LEFT.format(text=m.group(0))))
+    return out
 
 
 def allow_list(configs: list[Converted]) -> frozenset[str]:

@@ -216,26 +216,88 @@ def test_new_brand(tmp_path, capsys):
 
 # ---------------------------------------------------------------- new stats
 
-def test_new_stats_skeleton(tmp_path, capsys):
+def test_new_stats_skeleton_needs_only_numbers(tmp_path, capsys):
     root = make_repo(tmp_path)
     assert run(root, "stats", "--unit", "夏格庄派出所", "--year", "2020") == 0
     out = capsys.readouterr().out
     rel = "records/stats/xiagezhuang-pcs/2020.yml"
     assert f"已建立 {rel}" in out and "检查通过" in out
     text = (root / rel).read_text(encoding="utf-8")
-    assert sum(1 for ln in text.splitlines() if ln.startswith("#  ") and ": {criminal_cases" in ln) == 12
-    data = yaml.safe_load(text)
-    assert data == {"unit": "xiagezhuang-pcs", "year": 2020, "sample": False, "months": {}}
-    assert problems_for(root, rel) == []
-    # filling in a month the way the comments say keeps it valid
-    lines = text.splitlines()
-    lines = ["  3: {criminal_cases: 4, satisfaction: 98.5}" if ln.startswith("#  3:") else ln
-             for ln in lines if not ln.startswith("  {}")]
-    (root / rel).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert problems_for(root, rel) == []
+    month_lines = [ln for ln in text.splitlines() if ln.startswith("  ") and ": {criminal_cases: ," in ln]
+    assert len(month_lines) == 12
+    assert yaml.safe_load(text)["months"][1]["criminal_cases"] is None  # blank: no figure yet
+    assert problems_for(root, rel) == []  # valid as written
+    # filling in numbers, and nothing else, keeps it valid
+    text = text.replace("  3: {criminal_cases: ,", "  3: {criminal_cases: 4,", 1)
+    text = text.replace("satisfaction: }", "satisfaction: 98.5}", 1)  # the first month with it: January
+    (root / rel).write_text(text, encoding="utf-8")
+    records, problems = load_records(root)
+    assert problems == []
+    stats = next(s for s in records.stats if s.unit == "xiagezhuang-pcs")
+    assert stats.months == {1: {"satisfaction": 98.5}, 3: {"criminal_cases": 4}}
     capsys.readouterr()
     assert run(root, "stats", "--unit", "xiagezhuang-pcs", "--year", "2020") == 1
     assert "已经存在" in capsys.readouterr().err
+
+
+def uncomment(text: str, first: str) -> str:
+    """Remove the “# ” of the commented block that starts with `first`, as the template says."""
+    lines, inside = text.splitlines(), False
+    for n, ln in enumerate(lines):
+        if ln == first:
+            inside = True
+        elif not ln.startswith("# "):
+            inside = False
+        if inside:
+            lines[n] = ln[2:]
+    return "\n".join(lines) + "\n"
+
+
+def test_optional_lists_uncomment_into_valid_yaml(tmp_path, capsys):
+    root = make_repo(tmp_path)
+    assert run(root, "practice", "--title", "夏格庄派出所“四头”工作法", "--unit", "xiagezhuang-pcs") == 0
+    out = capsys.readouterr().out
+    assert "这是一份草稿（status: draft）：jingyan validate 会检查它，但网站上不会出现。" in out
+    rel = "records/practices/xiagezhuang-sitou.yml"
+    text = (root / rel).read_text(encoding="utf-8")
+    assert "outcomes: []" not in text
+    (root / rel).write_text(uncomment(text, "# outcomes:"), encoding="utf-8")
+    assert problems_for(root, rel) == []
+    assert yaml.safe_load((root / rel).read_text(encoding="utf-8"))["outcomes"][0]["change"] == -35.1
+
+    assert run(root, "brand", "--name", "“四头”工作法", "--unit", "xiagezhuang-pcs") == 0
+    rel = "records/brands/sitou-gongzuofa.yml"
+    text = (root / rel).read_text(encoding="utf-8").replace("summary:\n", "summary: 一句简介。\n")
+    text = uncomment(uncomment(text, "# components:"), "# sources:")
+    (root / rel).write_text(text, encoding="utf-8")
+    assert problems_for(root, rel) == []
+    assert yaml.safe_load(text)["components"][0]["name"] == "坐炕头"
+
+
+def test_long_titles_make_ids_of_at_most_40_characters(tmp_path, capsys):
+    root = make_repo(tmp_path)
+    title = "夏格庄派出所深化社区警务改革推动矛盾纠纷多元化解和基层社会治理创新"
+    assert run(root, "practice", "--title", title, "--unit", "xiagezhuang-pcs") == 0
+    out = capsys.readouterr().out
+    made = next(p.stem for p in (root / "records/practices").glob("*.yml"))
+    assert len(made) <= 40 and not made.endswith("-") and made.startswith("xiagezhuang-")
+    assert f"编号 {made} 有 {len(made)} 个字符" in out and "--id" in out
+
+
+def test_validate_refuses_placeholders_in_published_records(tmp_path, capsys):
+    root = make_repo(tmp_path)
+    assert run(root, "practice", "--title", "夏格庄派出所“四头”工作法", "--unit", "xiagezhuang-pcs") == 0
+    rel = "records/practices/xiagezhuang-sitou.yml"
+    path = root / rel
+    assert problems_for(root, rel) == []  # a draft may keep them
+    text = path.read_text(encoding="utf-8").replace("status: draft", "status: published")
+    path.write_text(text, encoding="utf-8")
+    found = problems_for(root, rel)
+    line = next(n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith("summary:"))
+    assert any(p.line == line and p.column == 10 and p.message ==
+               "还留着占位文字“（草稿：请用自己的话概括）”，请换成实际内容。还没写完的经验做法可以先保持 "
+               "status: draft（草稿不发布）。" for p in found), found
+    assert {p.message.split("”")[0] for p in found} >= {"还留着占位文字“（待填写：文章标题）"}
 
 
 def test_new_stats_rejects_future_and_bad_year(tmp_path, capsys):

@@ -12,7 +12,12 @@ What each kind gets, so that it is valid wherever that is possible:
             valid and never published, so the tree keeps building.
   brand     summary left empty: a brand has no draft state, and a placeholder
             must never reach the public site; validation points at it.
-  stats     months: {} (valid) with twelve commented month lines to fill in.
+  stats     twelve month lines with every metric left blank (a blank is “no
+            figure”, so the file is valid before and after the numbers go in).
+Optional lists (outcomes, components, sources) are written wholly commented out,
+so that removing the “# ” of each line gives valid YAML (no `[]` to delete).
+Generated practice ids are cut at a word to PRACTICE_ID_MAX characters; --id sets
+a shorter one.
 Exit status: 0 when the file was written (even if items remain to fill in),
 1 when nothing was written.
 """
@@ -24,6 +29,8 @@ from datetime import date
 from pathlib import Path
 
 KINDS = ("unit", "practice", "brand", "stats")
+PRACTICE_ID_MAX = 40  # long titles made 53-character ids: hard to read in a URL or a file list
+ID_SUGGESTED = 30
 
 
 def add_arguments(p):
@@ -46,7 +53,9 @@ def add_arguments(p):
     pr.add_argument("--unit", required=True, action="append",
                     help="所属单位编号或全称；多个单位就写多次 --unit")
     pr.add_argument("--category", action="append", help="分类编号（可写多次）；默认按标题猜")
-    pr.add_argument("--id", help="编号（默认由单位和标题的拼音生成）")
+    pr.add_argument("--id", help=f"编号（默认由单位和标题的拼音生成，最长 {PRACTICE_ID_MAX} 个字符；"
+                                 f"想要好记的短编号就自己指定，建议 {ID_SUGGESTED} 个字符以内，"
+                                 "如 --id xiagezhuang-sitou）")
     pr.add_argument("--root", **root_kw)
 
     b = sub.add_parser("brand", help="新建警务品牌或工作法",
@@ -104,7 +113,7 @@ def _check_id(value: str | None, name: str, ctx) -> tuple[str | None, str | None
     return (made, None) if made else (None, IM.NO_ID.format(name=name))
 
 
-def _finish(ctx, rel: str, kind: str, text: str, notes: list[str]) -> int:
+def _finish(ctx, rel: str, kind: str, text: str, notes: list[str], last: str | None = None) -> int:
     from ..importers import check_documents, report
     from ..importers import messages as IM
     root = ctx["root"]
@@ -119,6 +128,8 @@ def _finish(ctx, rel: str, kind: str, text: str, notes: list[str]) -> int:
     for note in notes:
         print(note)
     report(rel, text, problems)
+    if last:
+        print(last)
     return 0
 
 
@@ -181,8 +192,12 @@ def practice_id(unit_ids: list[str], title: str, phrases) -> str:
     from ..naming import slug
     base = unit_ids[0].rsplit("-", 1)[0] if unit_ids else ""
     quoted = re.findall(r"[“\"「『]([^”\"」』]{1,12})[”\"」』]", title)
-    rest = slug(quoted[0], phrases) if quoted else slug(title, phrases, max_len=40)
-    return "-".join(x for x in (base, rest) if x)[:64].strip("-")
+    rest = slug(quoted[0], phrases) if quoted else slug(title, phrases, max_len=PRACTICE_ID_MAX)
+    made = "-".join(x for x in (base, rest) if x)
+    if len(made) > PRACTICE_ID_MAX:  # cut at a word, not inside one
+        cut = made[: PRACTICE_ID_MAX + 1].rsplit("-", 1)[0]
+        made = cut if len(cut) > len(base) else made[:PRACTICE_ID_MAX]
+    return made.strip("-")
 
 
 def _new_practice(args, ctx) -> int:
@@ -224,6 +239,8 @@ def _new_practice(args, ctx) -> int:
         pid = practice_id(unit_ids, args.title.strip(), ctx["phrases"])
         if not pid:
             return _fail(IM.NO_ID.format(name=args.title))
+        if len(pid) > ID_SUGGESTED:
+            notes.append(IM.NEW_ID_LONG.format(id=pid, n=len(pid), max=ID_SUGGESTED))
     month = ctx["today"].strftime("%Y-%m")
     notes.append(IM.NEW_PERIOD_DEFAULT.format(month=month))
     text = render_practice(ctx["env"], have, {
@@ -232,7 +249,7 @@ def _new_practice(args, ctx) -> int:
         "categories": categories, "categories_note": cat_note,
         "sources": [{"title": IM.PLACEHOLDER_TITLE, "publisher": IM.PLACEHOLDER_PUBLISHER}],
     })
-    return _finish(ctx, f"records/practices/{pid}.yml", "practice", text, notes)
+    return _finish(ctx, f"records/practices/{pid}.yml", "practice", text, notes, IM.NEW_DRAFT)
 
 
 def render_practice(env, have: dict, values: dict) -> str:
