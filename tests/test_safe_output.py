@@ -54,7 +54,8 @@ def hostile_site(tmp_path_factory):
     text = text.replace("title: 夏格庄派出所蹲街头摸排线索", f"title: {q('街头' + ATTACKS['title_break'] + ATTACKS['script'])}")
     text = text.replace("summary: 测试用记录：民警在街头与村民交谈时得到线索，查破伪劣种子案。",
                         f"summary: {q(ATTACKS['js_link'] + ATTACKS['md_html'] + ATTACKS['attr_list'])}")
-    text = text.replace("tags: [四头工作法]", f"tags: [四头工作法, {q(ATTACKS['img'])}]")
+    # a tag is at most 30 characters (validate.TAG_LEN_MAX): the shortest form of the attack
+    text = text.replace("tags: [四头工作法]", f"tags: [四头工作法, {q('<img src=x onerror=alert(2)>')}]")
     text = text.replace("  - name: 蹲街头", f"  - name: {q(ATTACKS['script'])}")
     text = text.replace("    label: 受害群众", f"    label: {q(ATTACKS['img'])}")
     p.write_text(text, encoding="utf-8")
