@@ -268,7 +268,7 @@ class Converter:
         return text
 
     def url(self, node, text: str):
-        bad = re.search(r"[\s\\<>\"'`{}|^]", text)
+        bad = re.search(r"[\s\\<>\"']", text)  # what URL_RE refuses, named
         if bad:
             ch = bad.group(0)
             name = {" ": "空格", "\u3000": "全角空格", "\n": "换行", "\t": "制表符", "\\": "反斜杠“\\”"}.get(
