@@ -21,7 +21,7 @@ ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 METRIC_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-URL_RE = re.compile(r"^https?://[^\s<>\"'\\]+$", re.IGNORECASE)  # use fullmatch: "$" allows a final newline
+URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 ID_MAX = 64
 
 
