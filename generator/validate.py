@@ -505,7 +505,8 @@ class Checker:
             if u.kind is None:  # unusable kind, already reported
                 continue
             if u.parent is None:
-                if u.kind != "bureau":
+                # "parent=" known: a parent was written but unusable, and that is reported already
+                if u.kind != "bureau" and "parent=" not in u.where.keys:
                     self.add(u.where, "kind=", M.POST_NEEDS_PARENT.format(kind_name=M.KIND_NAMES[u.kind]))
                 continue
             parent = units.get(u.parent)
