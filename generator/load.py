@@ -389,6 +389,10 @@ def parse_yaml(text: str, name: str) -> tuple[yaml.Node | None, Problem | None]:
 
 
 MAX_SYNTAX_ROUNDS = 20  # syntax problems reported from one file in one run
+# Reading on re-parses the file from the start (PyYAML's own parser, for its
+# messages: ~40 KB/s): at most this many characters parsed again in all, so a
+# record (a few KiB) gets every round and a 2 MB file of broken lines one parse.
+MAX_RECOVER_CHARS = 32 * 1024
 
 
 def _recover(text: str, p: Problem) -> str | None:
@@ -427,6 +431,7 @@ def parse_yaml_all(text: str, name: str) -> tuple[yaml.Node | None, list[Problem
     three). Any problem means no node: the file is not used as it stands."""
     problems: list[Problem] = []
     fixed_lines: set[int] = set()
+    budget = MAX_RECOVER_CHARS
     for _ in range(MAX_SYNTAX_ROUNDS):
         node, problem = parse_yaml(text, name)
         if problem is None:
@@ -434,6 +439,9 @@ def parse_yaml_all(text: str, name: str) -> tuple[yaml.Node | None, list[Problem
         if problem.line in fixed_lines and problems:
             break  # what our correction of this line left behind, not the author's mistake
         problems.append(problem)
+        budget -= len(text)
+        if budget < 0:
+            break
         corrected = _recover(text, problem)
         if corrected is None or corrected == text:
             break

@@ -54,7 +54,8 @@ _LANDLINE_RE = re.compile(
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+ ?@ ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _PLATE_RE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
-    r"[A-HJ-NP-Z][·• ]?[A-HJ-NP-Z0-9]{4,5}[A-HJ-NP-Z0-9挂学警]?(?![A-Za-z0-9])"
+    # five characters (six on new-energy plates), or four before 挂/学/警
+    r"[A-HJ-NP-Z][·• ]?(?:[A-HJ-NP-Z0-9]{5,6}[挂学警]?|[A-HJ-NP-Z0-9]{4}[挂学警])(?![A-Za-z0-9])"
 )
 
 

@@ -268,7 +268,7 @@ class Converter:
         return text
 
     def url(self, node, text: str):
-        bad = re.search(r"[\s\\<>\"'`{}|^]", text)
+        bad = re.search(r"[\s\\<>\"']", text)  # what URL_RE refuses, named
         if bad:
             ch = bad.group(0)
             name = {" ": "空格", "\u3000": "全角空格", "\n": "换行", "\t": "制表符", "\\": "反斜杠“\\”"}.get(
@@ -508,7 +508,8 @@ class Checker:
             if u.kind is None:  # unusable kind, already reported
                 continue
             if u.parent is None:
-                if u.kind != "bureau":
+                # "parent=" known: a parent was written but unusable, and that is reported already
+                if u.kind != "bureau" and "parent=" not in u.where.keys:
                     self.add(u.where, "kind=", M.POST_NEEDS_PARENT.format(kind_name=M.KIND_NAMES[u.kind]))
                 continue
             parent = units.get(u.parent)

@@ -232,6 +232,11 @@ def test_landline_allowed_by_the_allow_list_in_any_spelling():
     assert [f.kind for f in find_personal_data("0531-88886667", allow)] == ["landline"]
 
 
+def test_police_and_new_energy_plates():
+    found = find_personal_data("鲁B1234警、粤BD12345")
+    assert [(f.kind, f.masked) for f in found] == [("plate", "鲁B****警"), ("plate", "粤B*****5")]
+
+
 def test_fullwidth_email_and_plates():
     found = find_personal_data("邮箱 ｌｉｕ＠ｅｘａｍｐｌｅ．ｃｎ，车辆 鲁Ｂ１２３４５ 与 鲁B 54321")
     assert [(f.kind, f.masked) for f in found] == [
@@ -242,7 +247,7 @@ def test_fullwidth_email_and_plates():
     "2019-2020年", "2019—2020 年度", "第110条", "法〔2019〕12号", "公通字〔2017〕3号", "20230311", "2023.03.11",
     "2023年3月11日", "共 1234 起", "处置 45、67、89 起", "110、12345 热线", "1234567812345678",  # 16 digits, Luhn fails
     "案卷 370283198506122419", "档案号 623456789012345678", "GB 11643-1999", "ISO 9001:2015",
-    "G20 峰会", "第 3 季度 12 个村", "1986. 年起步", "版本 1.2.3.4",
+    "G20 峰会", "第 3 季度 12 个村", "1986. 年起步", "版本 1.2.3.4", "鲁A 2020年", "京B1234",
 ])
 def test_no_false_alarms(text):
     assert find_personal_data(text) == [], text

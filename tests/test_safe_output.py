@@ -54,8 +54,12 @@ def hostile_site(tmp_path_factory):
     text = text.replace("title: 夏格庄派出所蹲街头摸排线索", f"title: {q('街头' + ATTACKS['title_break'] + ATTACKS['script'])}")
     text = text.replace("summary: 测试用记录：民警在街头与村民交谈时得到线索，查破伪劣种子案。",
                         f"summary: {q(ATTACKS['js_link'] + ATTACKS['md_html'] + ATTACKS['attr_list'])}")
-    text = text.replace("tags: [四头工作法]", f"tags: [四头工作法, {q(ATTACKS['img'])}]")
+    # a tag is at most 30 characters (validate.TAG_LEN_MAX): the shortest form of the attack
+    text = text.replace("tags: [四头工作法]", f"tags: [四头工作法, {q('<img src=x onerror=alert(2)>')}]")
     text = text.replace("  - name: 蹲街头", f"  - name: {q(ATTACKS['script'])}")
+    # Markdown that must not become a notice box, a numbered list, a list or a rule
+    text = text.replace("    detail: 与常聚在街头的老人拉家常。",
+                        "    detail: |\n      ??? danger \"请立即点击\"\n\n      1986. 年起步\n\n      - 入户\n\n      ---")
     text = text.replace("    label: 受害群众", f"    label: {q(ATTACKS['img'])}")
     p.write_text(text, encoding="utf-8")
     site = tmp / "site"
@@ -78,6 +82,11 @@ def test_hostile_text_is_shown_as_text(hostile_site):
     assert "&lt;script&gt;alert(" in html
     assert "[点我](javascript:alert(" in html  # visible, not a link
     assert "<title>街头&lt;/title&gt;&lt;script&gt;" in html
+    # typed text stays text (issue 14): no notice box, list or rule made of it
+    assert "<details" not in html and "<hr" not in html.split('<div class="md-content"')[1].split("</article>")[0]
+    from html import unescape
+    for typed in ('??? danger "请立即点击"', "1986. 年起步", "- 入户", "---"):
+        assert f"<p>{typed}</p>" in unescape(html), typed
     unit = (hostile_site / "units/weitian-post/index.html").read_text(encoding="utf-8")
     assert "&lt;img src=x onerror=alert(" in unit
     assert "&lt;iframe" in unit

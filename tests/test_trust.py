@@ -241,3 +241,16 @@ def test_region_tree_is_built_without_recursion(tmp_path, monkeypatch):
         node = next(c for c in node["children"] if c["children"] or levels == depth)
         levels += 1
     assert levels == depth + 1  # laixi-psb and every unit below it
+
+
+def test_reading_on_past_syntax_mistakes_is_bounded():
+    """Several mistakes in a record-sized file are all reported; a large file
+    of broken lines is parsed once, not once a mistake."""
+    from generator import load
+    small = "id: x\n" + "".join(f"k{i}:v\n" for i in range(8))
+    assert len(load.parse_yaml_all(small, "f")[1]) == 8
+    big = "id: x\n" + "".join(f"k{i}:v\n" for i in range(100_000))
+    start = time.monotonic()
+    node, problems = load.parse_yaml_all(big, "f")
+    assert node is None and len(problems) == 1
+    assert time.monotonic() - start < 10
