@@ -12,6 +12,7 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
+from mkdocs.structure.files import Files
 
 from conftest import REPO, TODAY, make_repo
 from generator import pages
@@ -202,7 +203,7 @@ def test_plugin_refuses_two_generated_files_at_one_path(tmp_path):
     config = type("C", (), {"docs_dir": str(tmp_path), "site_dir": str(tmp_path / "site"),
                             "use_directory_urls": True, "plugins": type("P", (), {"_current_plugin": None})()})()
     with pytest.raises(PluginError, match="两个生成的页面或文件都要写到“practices/Index.md”"):
-        plugin.on_files([], config)
+        plugin.on_files(Files([]), config)
 
 
 def test_guide_states_the_limits_the_validator_enforces():
