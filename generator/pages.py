@@ -24,6 +24,9 @@ from .naming import syllables
 TEMPLATES_DIR = "templates"
 KIND_LABELS = {"bureau": "公安局（分局）", "station": "派出所", "post": "警务室"}
 NEWEST_ON_HOME = 8
+# breadcrumb steps: (title, docs path); the titles are the tabs' (plugin.py's nav)
+HOME, PRACTICES, BRANDS, UNITS = ("首页", "index.md"), ("经验做法", "practices/index.md"), \
+    ("警务品牌", "brands/index.md"), ("单位", "regions/index.md")
 RELATED_MAX = 5
 
 
@@ -36,6 +39,10 @@ class PageSpec:
     source: str | None = None  # the record file behind the page ("edit this page")
     tags: list[str] = field(default_factory=list)
     search: bool = True  # False keeps a page out of the search index
+    # Where a record page sits, for readers arriving from search (generator/orientation.py):
+    trail: list[tuple[str, str]] = field(default_factory=list)  # (title, docs path) from 首页 down
+    section: str | None = None  # the nav page whose tab and section the page belongs to
+    wide: bool = False  # wide statistics tables: give them the sidebar's width
 
 
 # ------------------------------------------------------------------ escaping
@@ -159,8 +166,10 @@ def outcome_row(o) -> dict:
 
 
 def source_row(s) -> dict:
+    """A source as readers see it; `seed` (the sample article's file name) is
+    for staff and tests only, never printed."""
     return {"title": md(s.title), "publisher": md(s.publisher), "date": s.date or "",
-            "url": s.url.replace("(", "%28").replace(")", "%29") if s.url else None, "seed": md(s.seed) if s.seed else ""}
+            "url": s.url.replace("(", "%28").replace(")", "%29") if s.url else None}
 
 
 def newest_first(practices) -> list[Practice]:
@@ -299,8 +308,11 @@ class Planner:
             "sources": [source_row(s) for s in p.sources],
             "search": self.search,
         }
+        # its first category, or where there is none its first unit
+        parent = ([(self.r.categories[p.categories[0]].name, category_path(p.categories[0]))] if p.categories
+                  else [(self.r.units[p.units[0]].name, unit_path(p.units[0]))] if p.units else [])
         return PageSpec(path, "practice.md.j2", p.title, ctx, p.where.path if p.where else None,
-                        tags=p.tags)
+                        tags=p.tags, trail=[HOME, PRACTICES, *parent], section=PRACTICES[1])
 
     def brand_page(self, b: Brand) -> PageSpec:
         path = brand_path(b.id)
@@ -314,7 +326,8 @@ class Planner:
             "sources": [source_row(s) for s in b.sources],
             "search": self.search,
         }
-        return PageSpec(path, "brand.md.j2", b.name, ctx, b.where.path if b.where else None)
+        return PageSpec(path, "brand.md.j2", b.name, ctx, b.where.path if b.where else None,
+                        trail=[HOME, BRANDS], section=BRANDS[1])
 
     def unit_page(self, u: Unit) -> PageSpec:
         path = unit_path(u.id)
@@ -333,7 +346,9 @@ class Planner:
             "base": rel_link(path, "index.md").removesuffix("index.md"),
             "search": self.search,
         }
-        return PageSpec(path, "unit.md.j2", u.name, ctx, u.where.path if u.where else None)
+        return PageSpec(path, "unit.md.j2", u.name, ctx, u.where.path if u.where else None,
+                        trail=[HOME, UNITS, *((a.name, unit_path(a.id)) for a in ancestors(self.r.units, u.id))],
+                        section=UNITS[1], wide=bool(ctx["stats"]))
 
     def category_page(self, cid: str) -> PageSpec:
         path = category_path(cid)
@@ -405,7 +420,7 @@ class Planner:
         pages.append(PageSpec("tags.md", "tags.md.j2", "标签", {}))
         if self.dashboard:
             pages.append(PageSpec("stats/index.md", "stats_index.md.j2", "统计",
-                                  {"dashboard": self.dashboard, "base": "../"}))
+                                  {"dashboard": self.dashboard, "base": "../"}, wide=True))
         for page in pages[1:]:  # listings repeat titles found on the record pages
             page.search = False
         return pages

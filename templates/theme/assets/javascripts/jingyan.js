@@ -1,0 +1,92 @@
+/* Wide tables for every reader (issue #15).
+ *
+ * Each table in the page text sits in a scroll region that a keyboard can
+ * reach (tabindex), that a screen reader names (role=region, aria-label from
+ * the table's caption or the heading above it), and that says, above the
+ * table, when it is wider than the screen. The CSS (jingyan.css) keeps the
+ * first column in view while the others scroll. Material wraps tables
+ * without a class in .md-typeset__scrollwrap; that wrapper becomes the region.
+ * Tables with a class of their own get a wrapper here.
+ */
+(function () {
+  "use strict";
+
+  function headingText(el) {
+    var copy = el.cloneNode(true);
+    copy.querySelectorAll(".headerlink").forEach(function (a) { a.remove(); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  function tableName(table, region) {
+    var caption = table.querySelector("caption");
+    if (caption && caption.textContent.trim()) return caption.textContent.trim();
+    for (var n = region.previousElementSibling; n; n = n.previousElementSibling) {
+      if (/^H[1-6]$/.test(n.tagName)) return headingText(n);
+    }
+    var h1 = document.querySelector(".md-content h1");
+    return h1 ? headingText(h1) : "";
+  }
+
+  function regionOf(table) {
+    var wrap = table.closest(".md-typeset__scrollwrap, .jy-region");
+    if (wrap) return wrap;
+    if (!table.className) return null;  // Material has not wrapped it yet
+    wrap = document.createElement("div");
+    table.parentNode.insertBefore(wrap, table);
+    wrap.appendChild(table);
+    return wrap;
+  }
+
+  function columns(table) {
+    var row = table.querySelector("tr");
+    var n = 0;
+    if (row) row.querySelectorAll("th, td").forEach(function (c) { n += c.colSpan || 1; });
+    return n;
+  }
+
+  function update(region) {
+    var scrolls = region.scrollWidth > region.clientWidth + 1;
+    region.classList.toggle("jy-scrolls", scrolls);
+    if (region.jyHint) region.jyHint.hidden = !scrolls;
+  }
+
+  function setup() {
+    var used = {};
+    document.querySelectorAll(".jy-region[aria-label]").forEach(function (r) { used[r.getAttribute("aria-label")] = 1; });
+    document.querySelectorAll(".md-content .md-typeset table").forEach(function (table) {
+      var region = regionOf(table);
+      if (!region || region.jyHint) return;
+      var name = (tableName(table, region) || document.title) + "（表格）";
+      // several tables under one heading: number them, so each region has its own name
+      for (var n = 2, base = name; used[name]; n++) name = base.replace(/（表格）$/, "（表格 " + n + "）");
+      used[name] = 1;
+      region.classList.add("jy-region");
+      region.setAttribute("role", "region");
+      region.setAttribute("tabindex", "0");
+      region.setAttribute("aria-label", name);
+      var hint = document.createElement("p");
+      hint.className = "jy-scroll-hint";
+      hint.textContent = "↔ 表格较宽：左右滑动（或用方向键）查看全部 " + columns(table) + " 列，首列保持可见。";
+      region.parentNode.insertBefore(hint, region);
+      region.jyHint = hint;
+      update(region);
+    });
+  }
+
+  function refresh() {
+    document.querySelectorAll(".jy-region").forEach(update);
+  }
+
+  function start() {
+    setTimeout(setup, 0);  // after Material's own handlers have wrapped the tables
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(start);  // every page, instant navigation included
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+  window.addEventListener("resize", refresh);
+  window.addEventListener("beforeprint", refresh);
+})();
