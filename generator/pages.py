@@ -172,6 +172,11 @@ def source_row(s) -> dict:
             "url": s.url.replace("(", "%28").replace(")", "%29") if s.url else None}
 
 
+def span_text(start: str, end: str) -> str:
+    """A practice's period: "2020-11" for one month, "2020-01 至 2020-11" otherwise."""
+    return start if start == end else f"{start} 至 {end}"
+
+
 def newest_first(practices) -> list[Practice]:
     return sorted(practices, key=lambda p: (p.period.end, p.id), reverse=True)
 
@@ -197,7 +202,7 @@ class Linker:
     def practice(self, p: Practice) -> dict:
         return {**self.to(p.title, practice_path(p.id)),
                 "units": "、".join(md(self.r.units[u].name) for u in p.units),
-                "period": f"{p.period.start} 至 {p.period.end}"}
+                "period": span_text(p.period.start, p.period.end)}
 
 
 # ------------------------------------------------------------------ search scope
@@ -299,7 +304,7 @@ class Planner:
             "summary": md_block(p.summary),
             "units": [L.unit(u) for u in p.units],
             "brand": L.brand(p.brand) if p.brand else None,
-            "period": f"{p.period.start} 至 {p.period.end}",
+            "period": span_text(p.period.start, p.period.end),
             "categories": [L.category(c) for c in p.categories],
             "tags": [md(t) for t in p.tags],
             "measures": [{"name": md(m.name), "detail": md_block(m.detail)} for m in p.measures],

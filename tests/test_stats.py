@@ -260,7 +260,7 @@ def test_formatting():
     assert stats.fmt_signed(-3, CRIME) == f"{M}3" and stats.fmt_signed(0, CRIME) == "0"
     down = stats.change_view(stats.change(6, 8), CRIME)
     assert down == {"value": "6", "previous": "8", "absolute": f"{M}2", "percent": f"{M}25.0%",
-                    "arrow": "↓", "cls": "good", "label": "下降 25.0%"}
+                    "arrow": "↓", "text": "↓25.0%", "cls": "good", "label": "下降 25.0%"}
     assert stats.change_view(stats.change(6, 8), VISITS)["cls"] == "bad"
     assert stats.change_view(stats.change(5, 5), CRIME)["cls"] == "flat"
     zero = stats.change_view(stats.change(3, 0), CRIME)
@@ -303,7 +303,7 @@ def test_unit_section_context():
     assert block["table"]["header"] == ["月份", "刑事警情 2020", "刑事警情 2019", "同比",
                                         "治安警情 2020", "治安警情 2019", "同比"]
     rows = block["table"]["rows"]
-    assert rows[0] == ["1 月", "3", "4", f"{M}25.0%", "10", "10", "0.0%"]
+    assert rows[0] == ["1 月", "3", "4", "↓25.0%", "10", "10", "→0.0%"]
     assert rows[4] == ["5 月", "—", "4", "—", "—", "10", "—"]        # May 2020 missing
     assert rows[12] == ["1–12 月", "—", "48", "—", "—", "120", "—"]  # a gap: no total
     assert all(isinstance(v, str) for row in rows for v in row)
@@ -319,12 +319,12 @@ def test_bureau_section_rolls_up_and_ranks():
     model = stats.build(section_records())
     sec = stats.unit_section(model, "bureau")
     assert "2 个下属单位" in sec["scope_note"]
-    assert sec["charts"][0]["table"]["rows"][0][1:4] == ["9", "12", f"{M}25.0%"]
+    assert sec["charts"][0]["table"]["rows"][0][1:4] == ["9", "12", "↓25.0%"]
     rank = sec["ranking"]
     assert rank["chart"] == "charts/units/bureau/ranking.svg"
     assert rank["csv"] == "charts/units/bureau/ranking.csv"
     assert rank["period"] == "2020 年 1–4 月"        # May is missing: 1–4月 is comparable
-    assert rank["table"]["rows"][0][:5] == ["1", "夏格庄派出所", "12", "16", f"{M}25.0%"]
+    assert rank["table"]["rows"][0][:5] == ["1", "夏格庄派出所", "12", "16", "↓25.0%"]
     assert "莱西市公安局" in rank["alt"] and "刑事警情" in rank["alt"]
 
 
@@ -433,7 +433,7 @@ def test_dashboard_template(trim):
     text = e.get_template("stats_index.md.j2").render(
         dashboard=stats.dashboard(stats.build(section_records())), base="../")
     assert text.startswith("# 统计\n")
-    assert '<span class="jy-change jy-good" title="下降 25.0%">↓ −25.0%</span>' in text
+    assert '<span class="jy-change jy-good" title="下降 25.0%">↓25.0%</span>' in text
     assert "(../charts/overview/ranking-stations.svg)" in text
     tables = table_blocks(text)
     assert len(tables[0]) == 2 + 4        # headline: one row a metric

@@ -56,9 +56,11 @@
     document.querySelectorAll(".md-content .md-typeset table").forEach(function (table) {
       var region = regionOf(table);
       if (!region || region.jyHint) return;
-      var name = (tableName(table, region) || document.title) + "（表格）";
+      var first = table.querySelector("th, td");
+      var what = columns(table) + " 列表格" + (first && first.textContent.trim() ? "，首列：" + first.textContent.trim() : "");
+      var name = (tableName(table, region) || document.title) + "（" + what + "）";
       // several tables under one heading: number them, so each region has its own name
-      for (var n = 2, base = name; used[name]; n++) name = base.replace(/（表格）$/, "（表格 " + n + "）");
+      for (var n = 2, base = name; used[name]; n++) name = base + " " + n;
       used[name] = 1;
       region.classList.add("jy-region");
       region.setAttribute("role", "region");
