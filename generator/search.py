@@ -78,6 +78,62 @@ def patch_search_worker(site_dir: Path) -> bool:
     return patched
 
 
+# ------------------------------------------------------------ search-mode segmentation
+#
+# Lunr matches a query word at the start of an indexed word (派出所 finds
+# 派出所工作, not 庄松派出所), and jieba keeps the long words it knows whole:
+# the names taught above, and its own compounds (化解矛盾). So a generic word
+# inside a long one was not found. Like jieba's search mode, long words are
+# indexed by their parts: a word of 4 or more characters becomes jieba's best
+# segmentation of it without itself (庄松派出所 → 庄松 派出所, 社区警务一点通 →
+# 社区 警务 一点 通), recursively. Unlike cut_for_search, the parts replace the
+# word instead of being added beside it: the indexed text is also what search
+# results show, and must read as the page does. A full name still finds its
+# page first: Material's query segmenter splits the query into the same parts,
+# and the page whose title holds them all ranks first.
+
+SPLIT_FROM = 4  # characters: 派出所, 公安局, 工作法 stay whole
+
+
+def word_parts(word: str, tokenizer=None) -> list[str]:
+    """`word` as the words a reader may search for inside it (see above)."""
+    if len(word) < SPLIT_FROM:
+        return [word]
+    import jieba
+    dt = tokenizer or jieba.dt
+    dag = dt.get_DAG(word)
+    dag[0] = [j for j in dag[0] if j != len(word) - 1] or [0]  # anything but the whole word
+    route: dict = {}
+    dt.calc(word, dag, route)
+    parts, i = [], 0
+    while i < len(word):
+        j = route[i][1] + 1
+        parts.append(word[i:j])
+        i = j
+    if len(parts) < 2:
+        return [word]
+    return [q for p in parts for q in word_parts(p, dt)]
+
+
+_HAN = None
+
+
+def segment_for_search(text: str) -> str:
+    """Material's _segment_chinese (each run of Han characters cut by jieba,
+    words separated by U+200B, which the search separator splits on), with
+    long words in parts."""
+    import jieba
+    global _HAN
+    if _HAN is None:
+        from backrefs import bre  # Material's own dependency, for \p{script: Han}
+        _HAN = bre.compile(r"(\p{script: Han}+)", bre.UNICODE)
+
+    def replace(match) -> str:
+        words = [p for w in jieba.cut(match.group(1)) for p in word_parts(w)]
+        return "\u200b" + "\u200b".join(words) + "\u200b"
+    return _HAN.sub(replace, text).strip("\u200b")
+
+
 # ------------------------------------------------------------ segmentation cache
 #
 # Material's search plugin segments the title and text of every section of
@@ -91,7 +147,7 @@ def patch_search_worker(site_dir: Path) -> bool:
 # the file does not grow without bound. Written to a temporary file and
 # renamed, so two builds at once each leave a whole file.
 
-SEGMENT_CACHE_FORMAT = 1
+SEGMENT_CACHE_FORMAT = 2  # 2: search-mode segmentation (segment_for_search)
 SEGMENT_CACHE_KEEP = 8  # dictionaries (regions, record sets) whose cache files are kept
 
 
@@ -120,8 +176,9 @@ def _versions() -> str:
 
 
 class _SegmentCache:
-    def __init__(self, path: Path, original, before_first_miss=None):
+    def __init__(self, path: Path, original, before_first_miss=None, segment=None):
         self.path, self.original, self.before_first_miss = path, original, before_first_miss
+        self.segment_text = segment or original  # (index, text) -> segmented text
         self.stored: dict[str, str] = {}
         self.used: dict[str, str] = {}
         self.hits = self.misses = 0
@@ -139,7 +196,7 @@ class _SegmentCache:
     def segment(self, index, data):
         import hashlib
         if not isinstance(data, str):
-            return self.original(index, data)
+            return self.segment_text(index, data)
         key = hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
         found = self.used.get(key)
         if found is None:
@@ -150,7 +207,7 @@ class _SegmentCache:
                 if self.before_first_miss:  # e.g. teach jieba: not needed while every text is cached
                     self.before_first_miss, teach = None, self.before_first_miss
                     teach()
-                found = self.original(index, data)
+                found = self.segment_text(index, data)
                 self.misses += 1
             self.used[key] = found
         else:
@@ -190,7 +247,8 @@ def install_segment_cache(cache_dir: Path, dictionary_key: str, before_first_mis
     if not callable(current):
         return False
     original = getattr(current, "__jingyan_original__", current)  # mkdocs serve: installed again
-    cache = _SegmentCache(Path(cache_dir) / f"segments-{dictionary_key}.json", original, before_first_miss)
+    cache = _SegmentCache(Path(cache_dir) / f"segments-{dictionary_key}.json", original, before_first_miss,
+                          segment=lambda _index, text: segment_for_search(text))
     cache.load()
 
     def _segment_chinese(self, data):

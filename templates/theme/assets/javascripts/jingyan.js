@@ -7,6 +7,7 @@
  * first column in view while the others scroll. Material wraps tables
  * without a class in .md-typeset__scrollwrap; that wrapper becomes the region.
  * Tables with a class of their own get a wrapper here.
+ * Links to other sites are marked so that a printed page shows their address.
  */
 (function () {
   "use strict";
@@ -75,12 +76,21 @@
     });
   }
 
+  // Printed pages show where links to other sites go (jingyan.css, @media print).
+  // Material's instant navigation makes every href absolute, so CSS alone
+  // cannot tell them from links inside the site.
+  function markExternalLinks() {
+    document.querySelectorAll(".md-content a[href]").forEach(function (a) {
+      if (/^https?:$/.test(a.protocol) && a.host !== location.host) a.setAttribute("data-jy-href", a.href);
+    });
+  }
+
   function refresh() {
     document.querySelectorAll(".jy-region").forEach(update);
   }
 
   function start() {
-    setTimeout(setup, 0);  // after Material's own handlers have wrapped the tables
+    setTimeout(function () { setup(); markExternalLinks(); }, 0);  // after Material has wrapped the tables
   }
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(start);  // every page, instant navigation included
