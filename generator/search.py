@@ -63,8 +63,8 @@ _SEGMENT_LOOP = re.compile(r"for\(let (\w)=(\w)\+1;\1<(=?)(\w)\.length;\1\+\+\)\
 
 
 def patch_search_worker(site_dir: Path) -> bool:
-    """True when the built worker has the fix (patched now, or by an earlier
-    build whose copy a dirty build kept)."""
+    """True when the built worker has this fix and patch_search_query's
+    (patched now, or by an earlier build whose copy a dirty build kept)."""
     patched = False
     for worker in sorted((site_dir / "assets/javascripts/workers").glob("search.*.min.js")):
         text = worker.read_text(encoding="utf-8")
@@ -75,63 +75,47 @@ def patch_search_worker(site_dir: Path) -> bool:
             worker.write_text(_SEGMENT_LOOP.sub(lambda m: m.group(0).replace(f"{m.group(1)}<", f"{m.group(1)}<="),
                                                 text), encoding="utf-8")
         patched = True
-    return patched
+    return patch_search_query(site_dir) and patched
 
 
-# ------------------------------------------------------------ search-mode segmentation
-#
-# Lunr matches a query word at the start of an indexed word (派出所 finds
-# 派出所工作, not 庄松派出所), and jieba keeps the long words it knows whole:
-# the names taught above, and its own compounds (化解矛盾). So a generic word
-# inside a long one was not found. Like jieba's search mode, long words are
-# indexed by their parts: a word of 4 or more characters becomes jieba's best
-# segmentation of it without itself (庄松派出所 → 庄松 派出所, 社区警务一点通 →
-# 社区 警务 一点 通), recursively. Unlike cut_for_search, the parts replace the
-# word instead of being added beside it: the indexed text is also what search
-# results show, and must read as the page does. A full name still finds its
-# page first: Material's query segmenter splits the query into the same parts,
-# and the page whose title holds them all ranks first.
-
-SPLIT_FROM = 4  # characters: 派出所, 公安局, 工作法 stay whole
-
-
-def word_parts(word: str, tokenizer=None) -> list[str]:
-    """`word` as the words a reader may search for inside it (see above)."""
-    if len(word) < SPLIT_FROM:
-        return [word]
-    import jieba
-    dt = tokenizer or jieba.dt
-    dag = dt.get_DAG(word)
-    dag[0] = [j for j in dag[0] if j != len(word) - 1] or [0]  # anything but the whole word
-    route: dict = {}
-    dt.calc(word, dag, route)
-    parts, i = [], 0
-    while i < len(word):
-        j = route[i][1] + 1
-        parts.append(word[i:j])
-        i = j
-    if len(parts) < 2:
-        return [word]
-    return [q for p in parts for q in word_parts(p, dt)]
+# Lunr matches a query word only at the start of an indexed word, and jieba
+# keeps long words whole (the names taught above: 庄松派出所, 社会治安管理积分制;
+# its own compounds: 化解矛盾), so a generic word inside one was not found:
+# 派出所 missed a third of the pages holding it, 积分制 missed the brand. Two
+# changes to the built worker make each Chinese query word match inside
+# indexed words too, while a full name, indexed whole, still matches its own
+# page best: (1) a run of Chinese in the query that occurs inside an indexed
+# word is searched whole (一点通 → *一点通*, found in 社区警务一点通), other runs
+# are split by Material's segmenter as before; each part gets a leading
+# wildcard as well as the trailing one (*派出所*) and stands apart from any
+# quotes or digits beside it (“124”工作模式); (2) a result's matched-words check
+# (which feeds the ranking bonus for pages holding every query word and the
+# ?h= highlight link) looks for the query word inside a matched word, not only
+# at its start, and without the wildcard mark, so no result gets an empty ?h=.
+_QUERY_SEGMENTS = re.compile(r'\[\.\.\.(\w+)\((\w+),this\.index\.invertedIndex\)\]\.join\("\* "\)')
+_TERM_FOUND = re.compile(r"(\w)\[(\w)\]\.startsWith\((\w)\.term\)")
 
 
-_HAN = None
-
-
-def segment_for_search(text: str) -> str:
-    """Material's _segment_chinese (each run of Han characters cut by jieba,
-    words separated by U+200B, which the search separator splits on), with
-    long words in parts."""
-    import jieba
-    global _HAN
-    if _HAN is None:
-        from backrefs import bre  # Material's own dependency, for \p{script: Han}
-        _HAN = bre.compile(r"(\p{script: Han}+)", bre.UNICODE)
-
-    def replace(match) -> str:
-        words = [p for w in jieba.cut(match.group(1)) for p in word_parts(w)]
-        return "\u200b" + "\u200b".join(words) + "\u200b"
-    return _HAN.sub(replace, text).strip("\u200b")
+def patch_search_query(site_dir: Path) -> bool:
+    """True when the built worker matches Chinese query words inside indexed
+    words (patched now, or by an earlier build)."""
+    done = False
+    for worker in sorted((site_dir / "assets/javascripts/workers").glob("search.*.min.js")):
+        text = worker.read_text(encoding="utf-8")
+        if "/*jingyan:infix*/" in text:
+            done = True
+            continue
+        if len(_QUERY_SEGMENTS.findall(text)) != 1 or len(_TERM_FOUND.findall(text)) != 1:
+            continue
+        text = _QUERY_SEGMENTS.sub(lambda m: (
+            f'(" "+((this.jyTerms=this.jyTerms||Object.keys(this.index.invertedIndex)).some(k=>k.includes({m.group(2)}))'
+            f'?[{m.group(2)}]:[...{m.group(1)}({m.group(2)},this.index.invertedIndex)]).map(w=>"*"+w).join("* ")+" ")'
+            f'/*jingyan:infix*/'), text)
+        text = _TERM_FOUND.sub(lambda m: f'{m.group(1)}[{m.group(2)}].includes({m.group(3)}.term.replace(/\\*/g,""))',
+                               text)
+        worker.write_text(text, encoding="utf-8")
+        done = True
+    return done
 
 
 # ------------------------------------------------------------ segmentation cache
@@ -147,7 +131,7 @@ def segment_for_search(text: str) -> str:
 # the file does not grow without bound. Written to a temporary file and
 # renamed, so two builds at once each leave a whole file.
 
-SEGMENT_CACHE_FORMAT = 2  # 2: search-mode segmentation (segment_for_search)
+SEGMENT_CACHE_FORMAT = 1
 SEGMENT_CACHE_KEEP = 8  # dictionaries (regions, record sets) whose cache files are kept
 
 
@@ -176,9 +160,8 @@ def _versions() -> str:
 
 
 class _SegmentCache:
-    def __init__(self, path: Path, original, before_first_miss=None, segment=None):
+    def __init__(self, path: Path, original, before_first_miss=None):
         self.path, self.original, self.before_first_miss = path, original, before_first_miss
-        self.segment_text = segment or original  # (index, text) -> segmented text
         self.stored: dict[str, str] = {}
         self.used: dict[str, str] = {}
         self.hits = self.misses = 0
@@ -196,7 +179,7 @@ class _SegmentCache:
     def segment(self, index, data):
         import hashlib
         if not isinstance(data, str):
-            return self.segment_text(index, data)
+            return self.original(index, data)
         key = hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
         found = self.used.get(key)
         if found is None:
@@ -207,7 +190,7 @@ class _SegmentCache:
                 if self.before_first_miss:  # e.g. teach jieba: not needed while every text is cached
                     self.before_first_miss, teach = None, self.before_first_miss
                     teach()
-                found = self.segment_text(index, data)
+                found = self.original(index, data)
                 self.misses += 1
             self.used[key] = found
         else:
@@ -247,8 +230,7 @@ def install_segment_cache(cache_dir: Path, dictionary_key: str, before_first_mis
     if not callable(current):
         return False
     original = getattr(current, "__jingyan_original__", current)  # mkdocs serve: installed again
-    cache = _SegmentCache(Path(cache_dir) / f"segments-{dictionary_key}.json", original, before_first_miss,
-                          segment=lambda _index, text: segment_for_search(text))
+    cache = _SegmentCache(Path(cache_dir) / f"segments-{dictionary_key}.json", original, before_first_miss)
     cache.load()
 
     def _segment_chinese(self, data):

@@ -336,3 +336,131 @@ def test_one_month_period_is_one_month():
     from generator.pages import span_text
     assert span_text("2020-11", "2020-11") == "2020-11"
     assert span_text("2020-01", "2020-11") == "2020-01 至 2020-11"
+
+
+# ------------------------------------------------------------------ jingyan serve
+
+def _serve_build(site: Path, dirty: bool) -> list[dict]:
+    """One build as `jingyan serve` runs it: same process, plugin instances kept
+    between builds (MkDocs caches them), not strict."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    config = load_config(str(REPO / "mkdocs.yml"), site_dir=str(site), strict=False)
+    config.plugins.on_startup(command="serve" if dirty else "build", dirty=dirty)
+    build(config, dirty=dirty)
+    config.plugins.on_shutdown()
+    return json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+
+
+def test_serve_keeps_one_search_entry_per_page_across_edits(tmp_path, monkeypatch):
+    """Three edits under `jingyan serve` (dirty builds): the search index has
+    exactly the entries, in the order, of a full build of the edited records."""
+    tree = tmp_path / "tree"
+    shutil.copytree(REPO / "tests" / "fixtures" / "golden", tree)
+    monkeypatch.setenv("JINGYAN_RECORDS", str(tree))
+    monkeypatch.delenv("JINGYAN_REPO_URL", raising=False)
+    site = tmp_path / "site"
+    first = _serve_build(site, dirty=True)
+    practice = tree / "records/practices/xiagezhuang-jiedao.yml"
+    brand = tree / "records/brands/sitou-gongzuofa.yml"
+    edits = [(practice, "\ntitle: ", "\ntitle: 第一次改·"),
+             (brand, "\nsummary: ", "\nsummary: 第二次改，"),
+             (practice, "第一次改·", "第三次改·")]
+    counts = [len(first)]
+    everything = {d["location"] for d in first}
+    for path, old, new in edits:
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        os.utime(site, None)
+        docs = _serve_build(site, dirty=True)
+        counts.append(len(docs))
+        locations = [d["location"] for d in docs]
+        assert len(locations) == len(set(locations)), "a page's entries appear twice"
+        assert set(locations) == everything, sorted(everything ^ set(locations))
+    full = _serve_build(tmp_path / "full", dirty=False)
+    assert counts == [len(first)] * 4 and len(full) == len(first), counts
+    assert docs == full  # same entries, same text, same order: the same results
+    titles = " ".join(d["title"] + d["text"] for d in docs).replace("\u200b", "")
+    assert "第三次改" in titles and "第一次改" not in titles and "第二次改" in titles
+
+
+# ------------------------------------------------------------------ search
+
+ASK_WORKER = """async ({queries, worker}) => {
+  const index = await (await fetch("search/search_index.json")).json();
+  const w = new Worker(worker);
+  const ask = m => new Promise(done => { w.onmessage = e => done(e.data); w.postMessage(m) });
+  await ask({type: 0, data: {config: index.config, docs: index.docs, options: {suggest: false}}});
+  const out = {};
+  for (const q of queries) out[q] = (await ask({type: 2, data: q})).data.items.map(g => g[0].location.split("#")[0]);
+  w.terminate();
+  return out;
+}"""
+
+
+def ask_search(browser, served: str, site: Path, queries: list[str]) -> dict[str, list[str]]:
+    """Result pages, best first, from the site's own (patched) search worker."""
+    config = json.loads(html(site, "").split('<script id="__config" type="application/json">')[1]
+                        .split("</script>")[0])
+    page = browser.new_page()
+    page.goto(served)
+    answers = page.evaluate(ASK_WORKER, {"queries": queries, "worker": config["search"]})
+    page.close()
+    return answers
+
+
+def pages_containing(site: Path, word: str) -> set[str]:
+    docs = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    return {d["location"].split("#")[0] for d in docs
+            if word in (d["title"] + d["text"] + " ".join(d.get("tags", []))).replace("\u200b", "")}
+
+
+GENERIC = ["派出所", "公安局", "警务室", "矛盾", "治安", "服务"]
+
+
+def test_a_generic_word_finds_every_page_that_holds_it(browser, served, site):
+    answers = ask_search(browser, served, site, GENERIC)
+    for word in GENERIC:
+        holding = pages_containing(site, word)
+        assert len(holding) > 3, word
+        missed = holding - set(answers[word])
+        assert not missed, (word, f"{len(missed)} of {len(holding)} pages missed", sorted(missed)[:5])
+
+
+def test_part_of_a_name_finds_it_and_a_full_name_ranks_its_page_first(browser, served, site):
+    from generator.validate import load_records
+    records, _ = load_records(REPO)
+    names = {b.name: f"brands/{b.id}/" for b in records.brands.values()}  # as printed, quotes and all
+    names.update({u.name: f"units/{u.id}/" for u in records.units.values()})
+    # + - : ~ ^ * are Lunr's query syntax (1+2+N…): not a name search
+    names = {n: own for n, own in names.items() if not re.search(r"[-+:~^*]", n)}
+    answers = ask_search(browser, served, site, ["积分制", "一点通", *names])
+    assert "brands/xingsheng-jifenzhi/" in answers["积分制"][:3], answers["积分制"][:5]
+    assert answers["一点通"][0] == "brands/xinmin-yidiantong/", answers["一点通"][:5]
+    # a full name finds its own page among the first three (pages whose titles
+    # hold the whole name, 济宁市公安局任城区分局 or a practice named after its
+    # brand, may rank beside it)
+    plain = {name: own for name, own in names.items() if not re.search(r"[“”\"]", name)}
+    wrong = {name: answers[name][:3] for name, own in plain.items() if own not in answers[name][:3]}
+    assert not wrong, wrong
+    first = sum(answers[name][0] == own for name, own in plain.items())
+    assert first >= len(plain) * 0.6, f"only {first} of {len(plain)} names rank their page first"
+    # a name with quotes in it (“三联”机制) is searched as its words; practices
+    # tagged with those words rank high (Material boosts tags), but the page is found
+    assert not [name for name, own in names.items() if own not in answers[name]]
+    assert answers["社会治安管理积分制"][0] == "brands/xingsheng-jifenzhi/"
+    assert answers["社区警务一点通"][0] == "brands/xinmin-yidiantong/"
+
+
+def test_no_result_link_has_an_empty_highlight(browser, served):
+    from tests.test_browser import search
+    page = browser.new_page()
+    page.goto(served)
+    for query in ["四头", "派出所", "积分制", "一点通", "夏格庄派出所", "矛盾纠纷", "警务助理 枫桥"]:
+        hrefs = [r["href"] or "" for r in search(page, query)]
+        assert hrefs, query
+        empty = [h for h in hrefs if re.search(r"[?&]h=(&|#|$)", h)]
+        assert not empty, (query, empty[:3])
+        page.keyboard.press("Escape")
+    page.close()

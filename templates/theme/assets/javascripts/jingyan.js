@@ -7,7 +7,8 @@
  * first column in view while the others scroll. Material wraps tables
  * without a class in .md-typeset__scrollwrap; that wrapper becomes the region.
  * Tables with a class of their own get a wrapper here.
- * Links to other sites are marked so that a printed page shows their address.
+ * Links to other sites are marked so that a printed page shows their address,
+ * and search result links never carry an empty ?h= highlight.
  */
 (function () {
   "use strict";
@@ -85,12 +86,40 @@
     });
   }
 
+  // A search result for a page whose own text did not match (only its
+  // sections did) links with an empty ?h=, which highlights nothing: give it
+  // the words its sections were found by, or drop the parameter.
+  function fixHighlightLinks(list) {
+    list.querySelectorAll(".md-search-result__item").forEach(function (group) {
+      var links = group.querySelectorAll("a.md-search-result__link");
+      var words = "";
+      links.forEach(function (a) {
+        var h = new URL(a.href, location.href).searchParams.get("h");
+        if (h && !words) words = h;
+      });
+      links.forEach(function (a) {
+        var url = new URL(a.href, location.href);
+        if (url.searchParams.has("h") && !url.searchParams.get("h")) {
+          if (words) url.searchParams.set("h", words); else url.searchParams.delete("h");
+          a.setAttribute("href", url.href);
+        }
+      });
+    });
+  }
+
+  function watchSearchResults() {
+    var list = document.querySelector(".md-search-result__list");
+    if (!list || list.jyWatched) return;
+    list.jyWatched = true;
+    new MutationObserver(function () { fixHighlightLinks(list); }).observe(list, {childList: true, subtree: true});
+  }
+
   function refresh() {
     document.querySelectorAll(".jy-region").forEach(update);
   }
 
   function start() {
-    setTimeout(function () { setup(); markExternalLinks(); }, 0);  // after Material has wrapped the tables
+    setTimeout(function () { setup(); markExternalLinks(); watchSearchResults(); }, 0);  // after Material's handlers
   }
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(start);  // every page, instant navigation included
