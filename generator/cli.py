@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     modules = {}
     for name, (module_name, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--root", default=".", help="仓库根目录（默认当前目录）")
+        p.add_argument("--root", default=".", metavar="目录", help="仓库根目录（默认当前目录）")
         module = importlib.import_module(module_name)
         module.add_arguments(p)
         modules[name] = module

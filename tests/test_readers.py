@@ -464,3 +464,23 @@ def test_no_result_link_has_an_empty_highlight(browser, served):
         assert not empty, (query, empty[:3])
         page.keyboard.press("Escape")
     page.close()
+
+
+def test_generic_words_on_a_synthetic_tree(browser, tmp_path):
+    """The county tree's problem in small: names taught to jieba (庄松派出所) are
+    single words, yet 派出所 must find every page that holds it."""
+    import sys
+    tree = tmp_path / "tree"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "--out", str(tree), "--size", "small",
+                    "--units", "16", "--months", "12", "--metrics", "2"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    site = _build(tmp_path / "site", "--records", str(tree))
+    server, url = _serve(site)
+    try:
+        words = ["派出所", "公安局", "警务室"]
+        answers = ask_search(browser, url, site, words)
+    finally:
+        server.shutdown()
+    for word in words:
+        holding = pages_containing(site, word)
+        assert len(holding) >= 10 and not holding - set(answers[word]), (word, len(holding), len(answers[word]))
