@@ -24,6 +24,47 @@ COMMANDS = {
 }
 
 
+# argparse's own words (headings, -h, errors) come through gettext, which has
+# no Chinese catalogue: translate them here so `jingyan --help` and its errors
+# read in Chinese like the rest of the tool.
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "optional arguments": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择：%(value)r（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected one argument": "需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected at most one argument": "最多只能有一个值",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "参数 %s 中必须给出一个",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是：%(matches)s",
+    "ignored explicit argument %r": "忽略了多余的值 %r",
+    "default: ": "默认：",
+    "expected %s argument": "需要 %s 个值",
+    "expected %s arguments": "需要 %s 个值",
+}
+
+
+def _zh(message: str) -> str:
+    return ARGPARSE_ZH.get(message, message)
+
+
+def _nzh(singular: str, plural: str, n: int) -> str:
+    return _zh(singular if n == 1 else plural)
+
+
+argparse._ = _zh
+argparse.ngettext = _nzh
+
+
 def main(argv: list[str] | None = None) -> int:
     # Windows consoles default to a legacy code page; Chinese must not crash printing.
     for stream in (sys.stdout, sys.stderr):
@@ -35,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     modules = {}
     for name, (module_name, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--root", default=".", help="仓库根目录（默认当前目录）")
+        p.add_argument("--root", default=".", metavar="目录", help="仓库根目录（默认当前目录）")
         module = importlib.import_module(module_name)
         module.add_arguments(p)
         modules[name] = module

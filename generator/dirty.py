@@ -20,6 +20,7 @@ from mkdocs.structure.files import File
 _digests: dict[str, str] = {}            # src_uri → digest of its Markdown, last finished build
 _pending: dict[str, str] = {}            # … of the build in progress
 _entries: dict[str, list[dict]] = {}     # page url → its search entries, last finished build
+_order: list[str] = []                   # page urls in build order, the build in progress
 
 
 class GeneratedPage(File):
@@ -38,25 +39,43 @@ def page_file(config, path: str, content: str) -> File:
     return f
 
 
+def _location(f: File) -> str:
+    """A page's search location: its url, except the home page's ("./") is ""."""
+    return "" if f.url == "./" else f.url
+
+
 def unbuilt(files, dirty: bool) -> list[File]:
     """The pages a dirty build will skip: generated ones with unchanged Markdown,
     hand-written ones with unchanged files. Asked before the build writes anything."""
+    _order[:] = [_location(f) for f in files.documentation_pages()]
     return [f for f in files.documentation_pages() if dirty and not f.is_modified()]
 
 
 def finish_build(config, skipped: list[File]) -> None:
     """Called before the search plugin writes its index: put back the search
-    entries of the pages this build skipped; remember this build for the next."""
+    entries of the pages this build skipped, in the order a full build has
+    them, so the index is the one a full build writes (one set of entries a
+    page, same order, same results); remember this build for the next."""
     _digests.clear()
     _digests.update(_pending)   # only now: a failed build must not mark pages as done
     _pending.clear()
-    index = getattr(config.plugins.get("material/search"), "search_index", None)
+    search = config.plugins.get("material/search")
+    index = getattr(search, "search_index", None)
     by_page: dict[str, list[dict]] = defaultdict(list)
     for entry in getattr(index, "entries", []):
         by_page[entry["location"].split("#")[0]].append(entry)
     for f in skipped:
-        if index is not None and f.url in _entries and f.url not in by_page:
-            index.entries += _entries[f.url]
-            by_page[f.url] = _entries[f.url]
+        if _location(f) in _entries and _location(f) not in by_page:
+            by_page[_location(f)] = _entries[_location(f)]
+    if index is not None:
+        ordered = [e for url in _order for e in by_page.get(url, [])]
+        seen = set(_order)
+        ordered += [e for url, entries in by_page.items() if url not in seen for e in entries]
+        index.entries = ordered
+        # Material's own dirty-build merge assumes one page was rebuilt and
+        # appends the previous index to this one: with the entries merged
+        # here, that would add every page again on each edit.
+        if hasattr(search, "search_index_prev"):
+            search.search_index_prev = None
     _entries.clear()
     _entries.update(by_page)

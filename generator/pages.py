@@ -24,6 +24,9 @@ from .resources import template_dirs
 KIND_LABELS = {"bureau": "公安局（分局）", "station": "派出所", "post": "警务室"}
 NEWEST_ON_HOME = 8
 EFFECTS_PAGE = "stats/effects.md"
+# breadcrumb steps: (title, docs path); the titles are the tabs' (plugin.py's nav)
+HOME, PRACTICES, BRANDS, UNITS = ("首页", "index.md"), ("经验做法", "practices/index.md"), \
+    ("警务品牌", "brands/index.md"), ("单位", "regions/index.md")
 RELATED_MAX = 5
 
 
@@ -36,6 +39,10 @@ class PageSpec:
     source: str | None = None  # the record file behind the page ("edit this page")
     tags: list[str] = field(default_factory=list)
     search: bool = True  # False keeps a page out of the search index
+    # Where a record page sits, for readers arriving from search (generator/orientation.py):
+    trail: list[tuple[str, str]] = field(default_factory=list)  # (title, docs path) from 首页 down
+    section: str | None = None  # the nav page whose tab and section the page belongs to
+    wide: bool = False  # wide statistics tables: give them the sidebar's width
 
 
 # ------------------------------------------------------------------ escaping
@@ -173,8 +180,15 @@ def outcome_row(o) -> dict:
 
 
 def source_row(s) -> dict:
+    """A source as readers see it; `seed` (the sample article's file name) is
+    for staff and tests only, never printed."""
     return {"title": md(s.title), "publisher": md(s.publisher), "date": s.date or "",
-            "url": s.url.replace("(", "%28").replace(")", "%29") if s.url else None, "seed": md(s.seed) if s.seed else ""}
+            "url": s.url.replace("(", "%28").replace(")", "%29") if s.url else None}
+
+
+def span_text(start: str, end: str) -> str:
+    """A practice's period: "2020-11" for one month, "2020-01 至 2020-11" otherwise."""
+    return start if start == end else f"{start} 至 {end}"
 
 
 def newest_first(practices) -> list[Practice]:
@@ -202,7 +216,7 @@ class Linker:
     def practice(self, p: Practice) -> dict:
         return {**self.to(p.title, practice_path(p.id)),
                 "units": "、".join(md(self.r.units[u].name) for u in p.units),
-                "period": f"{p.period.start} 至 {p.period.end}"}
+                "period": span_text(p.period.start, p.period.end)}
 
 
 # ------------------------------------------------------------------ search scope
@@ -306,7 +320,7 @@ class Planner:
             "summary": md_block(p.summary),
             "units": [L.unit(u) for u in p.units],
             "brand": L.brand(p.brand) if p.brand else None,
-            "period": f"{p.period.start} 至 {p.period.end}",
+            "period": span_text(p.period.start, p.period.end),
             "categories": [L.category(c) for c in p.categories],
             "tags": [md(t) for t in p.tags],
             "measures": [{"name": md(m.name), "detail": md_block(m.detail)} for m in p.measures],
@@ -318,8 +332,11 @@ class Planner:
             "base": rel_link(path, "index.md").removesuffix("index.md"),
             "search": self.search,
         }
+        # its first category, or where there is none its first unit
+        parent = ([(self.r.categories[p.categories[0]].name, category_path(p.categories[0]))] if p.categories
+                  else [(self.r.units[p.units[0]].name, unit_path(p.units[0]))] if p.units else [])
         return PageSpec(path, "practice.md.j2", p.title, ctx, p.where.path if p.where else None,
-                        tags=p.tags)
+                        tags=p.tags, trail=[HOME, PRACTICES, *parent], section=PRACTICES[1])
 
     def brand_page(self, b: Brand) -> PageSpec:
         path = brand_path(b.id)
@@ -333,7 +350,8 @@ class Planner:
             "sources": [source_row(s) for s in b.sources],
             "search": self.search,
         }
-        return PageSpec(path, "brand.md.j2", b.name, ctx, b.where.path if b.where else None)
+        return PageSpec(path, "brand.md.j2", b.name, ctx, b.where.path if b.where else None,
+                        trail=[HOME, BRANDS], section=BRANDS[1])
 
     def unit_page(self, u: Unit) -> PageSpec:
         path = unit_path(u.id)
@@ -354,7 +372,9 @@ class Planner:
             "base": rel_link(path, "index.md").removesuffix("index.md"),
             "search": self.search,
         }
-        return PageSpec(path, "unit.md.j2", u.name, ctx, u.where.path if u.where else None)
+        return PageSpec(path, "unit.md.j2", u.name, ctx, u.where.path if u.where else None,
+                        trail=[HOME, UNITS, *((a.name, unit_path(a.id)) for a in ancestors(self.r.units, u.id))],
+                        section=UNITS[1], wide=bool(ctx["stats"]))
 
     def category_page(self, cid: str) -> PageSpec:
         path = category_path(cid)
@@ -437,7 +457,8 @@ class Planner:
         if self.dashboard:
             pages.append(PageSpec("stats/index.md", "stats_index.md.j2", "统计",
                                   {"dashboard": self.dashboard, "base": "../",
-                                   "effects_page": "effects.md" if self.effects.effects_page else None}))
+                                   "effects_page": "effects.md" if self.effects.effects_page else None},
+                                  wide=True))
         if self.effects.effects_page:
             pages.append(self.effects_page())
         for page in pages[1:]:  # listings repeat titles found on the record pages

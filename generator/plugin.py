@@ -3,7 +3,8 @@
 on_config  load → validate → compute → plan pages and charts (fails the build
            with every problem when a record is wrong)
 on_files   render the planned pages and add them, the charts and the CSVs
-on_page_context  point "edit this page" at the YAML record behind a page
+on_page_context  point "edit this page" at the YAML record behind a page; the
+                 tab and breadcrumb of record pages (generator/orientation.py)
 on_post_build    before the search index is written: keep this build's jieba
                  segmentations for the next one; fix Material's Chinese query
                  segmentation in the built worker; with `mkdocs serve --dirty`,
@@ -27,7 +28,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
-from . import dirty, lunr_index, resources
+from . import dirty, lunr_index, orientation, resources
 from . import messages as M
 from .cache import CACHE_DIR
 from .charts import ChartError, ChartSpec, draw_charts
@@ -100,6 +101,8 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         self.root = Path(config.config_file_path).parent
         check_jieba()
         add_theme_overrides(config, self.root)
+        if not config.repo_url:
+            config.edit_uri = ""  # no repository configured: no edit buttons, not links to nowhere
         offline = config.plugins.get("material/offline")
         if offline and offline.config.enabled:
             # file:// cannot fetch: no instant navigation; the search worker
@@ -135,6 +138,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         self.pages, self.csvs = plan.pages, plan.csvs
         self.charts = [ChartSpec(name, kind, data) for name, kind, data in plan.figures]
         self.sources = {p.path: p.source for p in self.pages if p.source}
+        self.specs = {p.path: p for p in self.pages}
         progress("compute", pages=len(self.pages), charts=len(self.charts), words=words, seconds=f"{time.perf_counter() - t:.2f}")
         config.nav = self.navigation(config)
         return config
@@ -190,6 +194,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
             files.append(File.generated(config, checked_path(name), abs_src_path=str(path)))
         progress("charts", drawn=report.drawn, cached=report.cached, seconds=f"{time.perf_counter() - t:.2f}")
         self.unbuilt = dirty.unbuilt(files, getattr(self, "dirty", False))
+        self.files = files  # breadcrumbs link to pages outside the nav
         return files
 
     def on_page_context(self, context, page, config, nav):
@@ -202,7 +207,14 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         if source and config.repo_url:
             base = config.repo_url.rstrip("/") + "/" + (config.edit_uri or "").strip("/")
             page.edit_url = base.rstrip("/") + "/" + source
+        self.activated = orientation.enter_page(context, page, nav, getattr(self, "files", None),
+                                                self.specs.get(page.file.src_uri))
         return context
+
+    def on_post_page(self, output, page, config):
+        orientation.leave_page(getattr(self, "activated", []))
+        self.activated = []
+        return output
 
     def on_startup(self, *, command, dirty):
         self.dirty = dirty  # `mkdocs serve --dirty`: see generator/dirty.py

@@ -78,13 +78,16 @@ def change_view(c: Change, metric: Metric) -> dict:
         "absolute": fmt_signed(c.absolute, metric),
         "percent": fmt_percent(c.percent),
         "arrow": ARROWS.get(direction, ""),
+        "text": arrow_percent(c),              # the change as every page prints it
         "cls": verdict(c, metric) or "none",   # good | bad | flat | none
         "label": label,
     }
 
 
 def arrow_percent(c: Change) -> str:
-    """A change as arrow + size, e.g. ↓25.0%, ↑3.1%, →0.0%; "—" without a percentage."""
+    """A change as arrow + size, e.g. ↓25.0%, ↑3.1%, →0.0%; "—" without a percentage.
+    The one way every page and table shows a change (同比, 环比, 累计同比): the
+    arrow is the sign, so colour (change_view's "cls") is never the only signal."""
     if c.percent is None:
         return MISSING
     direction = "flat" if c.absolute == 0 else "up" if c.absolute > 0 else "down"
@@ -174,7 +177,7 @@ def _group_block(model: StatsModel, title_name: str, group: Group,
             s = sers[mt.id]
             row.append(fmt_value(s.get(year, month), mt))
             if prev:
-                row += [fmt_value(s.get(prev, month), mt), fmt_percent(yoy(s, year, month).percent)]
+                row += [fmt_value(s.get(prev, month), mt), arrow_percent(yoy(s, year, month))]
         rows.append(row)
     through = max(sers[m].latest_month(year) or 0 for m in present)
     row = [f"1–{through} 月" if through > 1 else "1 月"]
@@ -183,7 +186,7 @@ def _group_block(model: StatsModel, title_name: str, group: Group,
         row.append(fmt_value(ytd(s, year, through), mt))
         if prev:
             c = ytd_yoy(s, year, through)
-            row += [fmt_value(ytd(s, prev, through), mt), fmt_percent(c.percent)]
+            row += [fmt_value(ytd(s, prev, through), mt), arrow_percent(c)]
     rows.append(row)
 
     # summary: the latest month with 环比 and 同比, and the 累计 with its 同比
@@ -279,7 +282,7 @@ def _ranking_block(model: StatsModel, owner_name: str, unit_ids: list[str], svg:
         row = [str(e0.rank) if e0.rank else MISSING, _name(model, u)]
         for mt, b in zip(metrics, by):
             c = b[u].change
-            row += [fmt_value(c.current, mt), fmt_value(c.previous, mt), fmt_percent(c.percent)]
+            row += [fmt_value(c.current, mt), fmt_value(c.previous, mt), arrow_percent(c)]
         rows.append(row)
     csv_rows = [["名次", "单位", "单位编号", "统计期",
                  *[h for mt in metrics for h in (_metric_header(mt), f"{mt.name}上年同期", f"{mt.name}同比（%）")]]]
@@ -421,7 +424,7 @@ def _build_dashboard(model: StatsModel) -> _Built:
             for m in mids:
                 s = region_series(model, r, m)
                 c = ytd_yoy(s, year, comparable_through(s, year) or s.latest_month(year))
-                row += [fmt_value(c.current, model.metrics[m]), fmt_percent(c.percent)]
+                row += [fmt_value(c.current, model.metrics[m]), arrow_percent(c)]
             rows.append(row)
         region_table = {"header": header, "rows": rows}
     out.context = {

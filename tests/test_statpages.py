@@ -22,6 +22,13 @@ def test_arrow_percent():
     assert statpages.arrow_percent(stats.change(8, 0)) == "—"
 
 
+def test_arrow_percent():
+    assert statpages.arrow_percent(stats.change(6, 8)) == "↓25.0%"
+    assert statpages.arrow_percent(stats.change(9, 8)) == "↑12.5%"
+    assert statpages.arrow_percent(stats.change(8, 8)) == "→0.0%"
+    assert statpages.arrow_percent(stats.change(8, 0)) == "—"
+
+
 def test_formatting():
     assert statpages.fmt_percent(-35.149) == f"{M}35.1%"
     assert statpages.fmt_percent(12.0) == "+12.0%"
@@ -33,7 +40,7 @@ def test_formatting():
     assert statpages.fmt_signed(-3, CRIME) == f"{M}3" and statpages.fmt_signed(0, CRIME) == "0"
     down = statpages.change_view(stats.change(6, 8), CRIME)
     assert down == {"value": "6", "previous": "8", "absolute": f"{M}2", "percent": f"{M}25.0%",
-                    "arrow": "↓", "cls": "good", "label": "下降 25.0%"}
+                    "arrow": "↓", "text": "↓25.0%", "cls": "good", "label": "下降 25.0%"}
     assert statpages.change_view(stats.change(6, 8), VISITS)["cls"] == "bad"
     assert statpages.change_view(stats.change(5, 5), CRIME)["cls"] == "flat"
     zero = statpages.change_view(stats.change(3, 0), CRIME)
@@ -79,7 +86,7 @@ def test_unit_section_context():
     assert block["table"]["header"] == ["月份", "刑事警情 2020", "刑事警情 2019", "同比",
                                         "治安警情 2020", "治安警情 2019", "同比"]
     rows = block["table"]["rows"]
-    assert rows[0] == ["1 月", "3", "4", f"{M}25.0%", "10", "10", "0.0%"]
+    assert rows[0] == ["1 月", "3", "4", "↓25.0%", "10", "10", "→0.0%"]
     assert rows[4] == ["5 月", "—", "4", "—", "—", "10", "—"]        # May 2020 missing
     assert rows[12] == ["1–12 月", "—", "48", "—", "—", "120", "—"]  # a gap: no total
     assert all(isinstance(v, str) for row in rows for v in row)
@@ -95,12 +102,12 @@ def test_bureau_section_rolls_up_and_ranks():
     model = stats.build(section_records())
     sec = statpages.unit_section(model, "bureau")
     assert "2 个下属单位" in sec["scope_note"]
-    assert sec["charts"][0]["table"]["rows"][0][1:4] == ["9", "12", f"{M}25.0%"]
+    assert sec["charts"][0]["table"]["rows"][0][1:4] == ["9", "12", "↓25.0%"]
     rank = sec["ranking"]
     assert rank["chart"] == "charts/units/bureau/ranking.svg"
     assert rank["csv"] == "charts/units/bureau/ranking.csv"
     assert rank["period"] == "2020 年 1–4 月"        # May is missing: 1–4月 is comparable
-    assert rank["table"]["rows"][0][:5] == ["1", "夏格庄派出所", "12", "16", f"{M}25.0%"]
+    assert rank["table"]["rows"][0][:5] == ["1", "夏格庄派出所", "12", "16", "↓25.0%"]
     assert "莱西市公安局" in rank["alt"] and "刑事警情" in rank["alt"]
 
 
@@ -209,7 +216,7 @@ def test_dashboard_template(trim):
     text = e.get_template("stats_index.md.j2").render(
         dashboard=statpages.dashboard(stats.build(section_records())), base="../", effects_page="effects.md")
     assert text.startswith("# 统计\n")
-    assert '<span class="jy-change jy-good" title="下降 25.0%">↓ −25.0%</span>' in text
+    assert '<span class="jy-change jy-good" title="下降 25.0%">↓25.0%</span>' in text
     assert "(../charts/overview/ranking-stations.svg)" in text
     assert "见[成效对照](effects.md)" in text
     tables = table_blocks(text)
