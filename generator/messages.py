@@ -140,3 +140,5 @@ def got_name(node) -> str:
     if not text and node.style is None:
         return "空白"
     return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
+UNLINKED_UNIT = ("文中提到的单位“{name}”还没有关联：请建立记录（jingyan new unit --name {name}）"
+                 "或找到已有单位，把编号写进 units，再从 unlinked_units 中删去这一项。")

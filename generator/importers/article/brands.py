@@ -1,0 +1,101 @@
+"""Brands and work methods named in an article, in any quotation style.
+
+Chinese web text quotes a name with “”, "", ‘’, '', 「」, 『』, 《》 or a
+mismatched pair (“双色“, ”双色”). A quoted term is a brand when
+  * a generic noun for a method follows it or ends it (“四头”工作法,
+    “平安小网格”建设, “随手拍报警”平台, “一村一警”机制), or
+  * a verb that launches a method comes just before it (推广“一村一警一群”,
+    推出“警格通”), or it begins with a numeral (“三联”, “五小工程”) or is a
+    formula (“124”, “1+2+N”), or it stands alone as a heading;
+and it is not quoted speech: speech is long, carries sentence punctuation,
+or has a verb of saying just before or after it (他说：“…”, “…”群众说).
+"""
+from __future__ import annotations
+
+import re
+
+# generic nouns kept as part of the name (“四头”工作法) …
+NAME_NOUNS = ("工作法", "工作模式", "运行模式", "新模式", "模式", "工作机制", "长效机制", "机制", "工程",
+              "平台", "体系", "工作室", "服务队", "调解室", "小程序", "警务", "行动")
+# … and those that only say what was done with it (“平安小网格”建设)
+ACTIVITY_NOUNS = ("警务品牌", "服务品牌", "品牌", "建设", "工作", "活动", "理念", "做法", "经验")
+BRAND_SUFFIX = "(" + "|".join(sorted(NAME_NOUNS + ACTIVITY_NOUNS, key=len, reverse=True)) + ")"
+LAUNCH = ("推广", "推出", "推行", "打造", "创新", "创建", "构建", "建立", "探索", "实施", "开展", "践行", "总结",
+          "提炼", "首创", "叫响", "擦亮", "深化", "运用", "依托", "建成", "上线", "开通", "启用", "形成", "坚持",
+          "落实", "升级", "培育", "树立", "做优", "做强", "做实", "开发", "研发", "名为", "称为",
+          "命名为", "以", "通过", "借助")
+SAYING = re.compile(r"(说|道|讲|表示|介绍|称|问|答|告诉|坦言|感慨|感叹|笑言|强调|指出|回忆|提醒|说道|喊|写道)"
+                    r"(记者|大家|我们|民警|他|她)?\s*[:：,，]?\s*$")
+SAID_AFTER = re.compile(r"^\s*[,，]?\s*(他|她|民警|群众|老人|村民|居民|所长|记者)?[^，。]{0,4}?(说|道|表示|介绍|笑着说)")
+SPEECH_PUNCT = re.compile(r"[，。！？；：,!?;…]")
+NUMERAL_START = re.compile(r"^[一二三四五六七八九十两百千双多]")
+FORMULA = re.compile(r"^[\dNnXx][\dNnXx+＋×\-—·.]*$")
+DOCUMENT = re.compile(r"(关于|意见|办法|通知|规定|方案|细则|条例|决定|报告|纲要|法|报|刊|志|网|书|集|记)$")
+
+# opening → the closing marks that may end it (a converter often repeats the opening one)
+PAIRS = {"“": "”“", "”": "”", "\"": "\"", "‘": "’‘", "'": "'", "「": "」", "『": "』", "《": "》"}
+
+
+def brand_core(name: str) -> str:
+    """The key a brand is known by: its quoted part without 工作法/模式/工程…
+    (“四头”工作法, “四头工作法” → 四头; 智慧社区网格化管理 → itself)."""
+    quoted = re.search(r"[“\"「『‘《]([^“”\"「」『』‘’《》]+)[”\"」』’》“]", name)
+    core = quoted.group(1) if quoted else name
+    core = re.sub(r"\s+", "", core)
+    return re.sub(f"{BRAND_SUFFIX}$", "", core) or core
+
+
+def quoted_spans(line: str):
+    """(start, end, text, mark) of every quoted stretch in a line, pairing the
+    marks in order; ASCII quotes pair with the next one of their kind."""
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if ch in PAIRS:
+            closers = PAIRS[ch]
+            j = next((k for k in range(i + 1, min(len(line), i + 60)) if line[k] in closers), -1)
+            if j > i + 1:
+                yield i, j + 1, line[i + 1:j], ch
+                i = j + 1
+                continue
+        i += 1
+
+
+def _is_speech(line: str, start: int, end: int, text: str) -> bool:
+    return bool(SPEECH_PUNCT.search(text)) or len(text) > 16 or bool(SAYING.search(line[max(0, start - 8):start])) \
+        or bool(SAID_AFTER.match(line[end:end + 10]))
+
+
+def find_brands(lines: list[str]) -> list[str]:
+    """Named brands and work methods, each once, as “name”suffix."""
+    found: list[tuple[int, int, str]] = []
+    offset = 0
+    for line in lines:
+        for start, end, text, mark in quoted_spans(line):
+            text = text.strip()
+            if not (1 <= len(text) <= 16) or _is_speech(line, start, end, text):
+                continue
+            after = re.match(BRAND_SUFFIX, line[end:])
+            before = line[max(0, start - 4):start]
+            launched = any(before.endswith(v) or before[:-1].endswith(v) for v in LAUNCH)
+            own_suffix = re.search(f"{BRAND_SUFFIX}$", text) and len(text) >= 4
+            alone = line.strip(" “”\"'‘’「」『』《》") == text
+            if mark == "《" and (DOCUMENT.search(text) or not (after or own_suffix)):
+                continue  # 《关于…的意见》, 《平安报》: a cited document
+            if not (after or own_suffix or launched or alone or FORMULA.match(text)
+                    or (NUMERAL_START.match(text) and len(text) <= 10)):
+                continue  # 当好“贴心人”: a quoted word, no name
+            if len(text) < 2 and not FORMULA.match(text):
+                continue
+            suffix = after.group(1) if after and after.group(1) in NAME_NOUNS else ""
+            found.append((offset + start, -len(text + suffix), f"“{text}”{suffix}"))
+        offset += len(line) + 1
+    out, cores = [], set()
+    for _, _, name in sorted(found):
+        core = brand_core(name)
+        if "枫桥" in core and not re.search(BRAND_SUFFIX, name.strip("“”")):
+            continue  # “枫桥经验” itself is the movement, not one unit's brand
+        if core not in cores:
+            cores.add(core)
+            out.append(name)
+    return out
