@@ -16,14 +16,15 @@ import re
 
 # generic nouns kept as part of the name (“四头”工作法) …
 NAME_NOUNS = ("工作法", "工作模式", "运行模式", "新模式", "模式", "工作机制", "长效机制", "机制", "工程",
-              "平台", "体系", "工作室", "服务队", "调解室", "小程序", "警务", "行动")
+              "平台", "体系", "工作室", "志愿服务队", "服务队", "调解队", "巡逻队", "志愿队", "调解室", "小程序",
+              "警务", "行动", "队")
 # … and those that only say what was done with it (“平安小网格”建设)
 ACTIVITY_NOUNS = ("警务品牌", "服务品牌", "品牌", "建设", "工作", "活动", "理念", "做法", "经验")
 BRAND_SUFFIX = "(" + "|".join(sorted(NAME_NOUNS + ACTIVITY_NOUNS, key=len, reverse=True)) + ")"
 LAUNCH = ("推广", "推出", "推行", "打造", "创新", "创建", "构建", "建立", "探索", "实施", "开展", "践行", "总结",
           "提炼", "首创", "叫响", "擦亮", "深化", "运用", "依托", "建成", "上线", "开通", "启用", "形成", "坚持",
-          "落实", "升级", "培育", "树立", "做优", "做强", "做实", "开发", "研发", "名为", "称为",
-          "命名为", "以", "通过", "借助")
+          "落实", "升级", "培育", "树立", "做优", "做强", "做实", "开发", "研发", "名为", "命名为",
+          "以", "通过", "借助", "召开", "举办", "组建", "成立", "设立", "开设", "开办")
 SAYING = re.compile(r"(说|道|讲|表示|介绍|称|问|答|告诉|坦言|感慨|感叹|笑言|强调|指出|回忆|提醒|说道|喊|写道)"
                     r"(记者|大家|我们|民警|他|她)?\s*[:：,，]?\s*$")
 SAID_AFTER = re.compile(r"^\s*[,，]?\s*(他|她|民警|群众|老人|村民|居民|所长|记者)?[^，。]{0,4}?(说|道|表示|介绍|笑着说)")
@@ -90,12 +91,11 @@ def find_brands(lines: list[str]) -> list[str]:
             suffix = after.group(1) if after and after.group(1) in NAME_NOUNS else ""
             found.append((offset + start, -len(text + suffix), f"“{text}”{suffix}"))
         offset += len(line) + 1
-    out, cores = [], set()
+    best: dict[str, str] = {}  # one brand, written with and without its noun: the fuller form
     for _, _, name in sorted(found):
         core = brand_core(name)
         if "枫桥" in core and not re.search(BRAND_SUFFIX, name.strip("“”")):
             continue  # “枫桥经验” itself is the movement, not one unit's brand
-        if core not in cores:
-            cores.add(core)
-            out.append(name)
-    return out
+        if len(name) > len(best.get(core, "")):
+            best[core] = name
+    return list(best.values())

@@ -26,7 +26,7 @@ CN_NUM = r"[一二两三四五六七八九十百千]+"
 DOWN = ("下降", "减少", "降低", "下滑", "回落")
 CHANGE_RE = re.compile(r"(同比|环比|较去年同期|比去年同期|与去年同期相比|较上年同期|较上年|较去年|较上月|比上月)?"
                        r"(?:再次|分别|均|又)?(下降|减少|降低|下滑|回落|上升|增长|增加|提高|提升)了?\s*"
-                       rf"({NUM})\s*(%|个百分点|百分点|起|人|件|名|次|户)")
+                       rf"({NUM})\s*([万亿]?元|%|个百分点|百分点|起|人|件|名|次|户)")
 COUNT_RE = re.compile(rf"(?<![\d.+\-A-Za-z])({NUM}|{CN_NUM}(?=余|多))\s*(余|多)?([万亿])?(余|多)?("
                       + "|".join(COUNT_UNITS) + r")(?![\d])")
 PERCENT_RE = re.compile(rf"(?<![\d.])({NUM})\s*%")
@@ -34,9 +34,10 @@ APPROX_BEFORE = re.compile(r"(近|约|超过|超|逾|多达|将近|接近|大约
 APPROX_AFTER = ("左右", "以上", "有余")
 LEAD_STRIP = sorted("""今年以来 截至目前 截至 目前 上半年 下半年 去年以来 今年 去年 全年 近年来 据统计 统计 其中 此外 同时 另外
 全镇 全县 全市 全区 全所 全局 全省 辖区 我所 该所 本所 我局 该局 全警 仅 共 共计 累计 先后 已 已经 有效 成功 全部 再次
-还 并 又 均 分别 一共 总共 总计 合计 新 达 有 对 将 就 是 的 了 在 和 按照 根据 通过 以 为 从而""".split(), key=len, reverse=True)
+还 并 又 均 分别 一共 总共 总计 合计 新 达 有 对 将 就 是 的 了 在 和 按照 根据 通过 以 为 从而 随后 随即 为此""".split(), key=len, reverse=True)
 TRAIL_STRIP = sorted("""达到了 达到 达 为 是 超过 不少于 不低于 多达 近 约 逾 共 累计 总计 共计 有 再次 在去年 较去年同期 同比 环比
-分别 均 有所 又 了 的 在 已 目前 将 便将 大约 将近 接近 超""".split(), key=len, reverse=True)
+分别 均 有所 又 了 的 在 已 目前 将 便将 大约 将近 接近 超 提升至 提升到 提高至 提高到 上升至 上升到 下降至 下降到
+降至 降到 升至 增至 缩短至 缩短到 减少至 减少到 由去年 由""".split(), key=len, reverse=True)
 KEEP_NEW = ("新建", "新增", "新发现", "新设")
 
 
@@ -53,6 +54,7 @@ class Figure:
     context: str = ""  # where in the article (printed, never written as a sentence)
     near_unit: str | None = None
     pos: int = 0
+    sentence: int = 0  # where its sentence starts: a figure may share its neighbour's label
 
 
 def number(text: str) -> float | None:
@@ -137,9 +139,12 @@ def _label(sentence: str, start: int, end: int, floor: int = 0, percent: bool = 
     raw_before = before[cut + 1:]
     if re.search(r"\d\s*[至到\-~—]$", raw_before):
         return ""  # a range: 1至2人
-    label = _strip_label(raw_before)
+    label = _strip_label(PERIOD_WORDS.sub("", raw_before))
+    counted = _noun_head(re.match(rf"[{CJK}]{{0,12}}", sentence[end:]).group(0)) if classifier else ""
+    if counted and _is_noun(counted) and len(label) >= 3:
+        return (_last_verb(label) + counted)[:20]  # 编成6个联防小组 → 编成联防小组
     if len(label) >= 3 and not (classifier and len(label) <= 4 and _is_verb(label)):
-        return label[-20:]
+        return _counted(label)[-20:]
     after = sentence[end:]
     stop = min([i for i in (after.find(c) for c in CLAUSE_BOUNDARY + "和及与") if i >= 0] + [len(after)])
     num = re.search(r"\d", after)
@@ -152,6 +157,43 @@ def _label(sentence: str, start: int, end: int, floor: int = 0, percent: bool = 
     tail = _noun_head(tail)
     verb = label if 0 < len(label) <= 4 and not label.startswith(("对", "向", "在", "从")) else ""
     return (verb + tail)[:20]
+
+
+PERIOD_WORDS = re.compile(r"(今年|去年|本年)?(前[二三两]季度|第?[一二三四]季度|[上下]半年|\d{1,2}[-至到]\d{1,2}月|"
+                          r"\d{1,2}月份?|以来)")
+
+
+def _is_noun(phrase: str) -> bool:
+    from .units import _tokens
+    toks = _tokens(phrase)  # the head of a Chinese noun phrase is its last word (联防|小组)
+    return bool(toks) and (toks[-1][1].startswith(("n", "vn")) or toks[-1][1] == "eng")
+
+
+def _last_verb(phrase: str) -> str:
+    from .units import _tokens
+    verbs = [w for w, f in _tokens(phrase) if f.startswith("v") and f != "vn" and len(w) >= 2]
+    return verbs[-1] if verbs else ""
+
+
+def _counted(label: str) -> str:
+    """A long label cut to the thing counted and the verb counting it:
+    咸嘉湖派出所日均网上受理业务 → 受理业务; 平台上线一个月访问量 → 访问量."""
+    from .units import _tokens
+    if len(label) <= 9:
+        return label
+    out, seen_noun = "", False
+    for word, flag in reversed(_tokens(label)):
+        if flag.startswith(("n", "vn")) or flag in ("s", "eng"):
+            out, seen_noun = word + out, True
+        elif flag.startswith("v"):
+            out = word + out
+            if seen_noun and len(word) >= 2:
+                break
+        elif flag[0] in "mqrtf":  # 平台上线一个月|访问量: a count or a time ends the phrase
+            break
+        else:
+            return label  # 帮助群众追回被骗资金: a preposition inside, keep it whole
+    return out if len(out) >= 2 else label
 
 
 def _is_verb(word: str) -> bool:
@@ -221,7 +263,7 @@ def find_figures(text: str, units: list[tuple[str, int]] | None = None, pub=None
                 wording, _ = _wording(sentence, m.start(), m.end())
                 add(Figure(label or "（待填写：指标说明）", unit, change=sign * number(m.group(3)),
                            period=_period(periods, m.start(), carried), yoy=yoy, wording=wording,
-                           context=_context(sentence, m.start(), m.end()), pos=base + m.start()), m)
+                           context=_context(sentence, m.start(), m.end()), pos=base + m.start(), sentence=base), m)
             for m in COUNT_RE.finditer(sentence):
                 if any(a <= m.start() < b for a, b in taken) or _inside_quotes(sentence, m.start()):
                     continue
@@ -245,19 +287,25 @@ def find_figures(text: str, units: list[tuple[str, int]] | None = None, pub=None
                     continue
                 add(Figure(label, unit, value=value, approximate=approx, wording=wording,
                            period=_period(periods, m.start(), carried),
-                           context=_context(sentence, m.start(), m.end()), pos=base + m.start()), m)
+                           context=_context(sentence, m.start(), m.end()), pos=base + m.start(), sentence=base), m)
             for m in PERCENT_RE.finditer(sentence):
                 if any(a <= m.start() < b for a, b in taken) or _inside_quotes(sentence, m.start()):
                     continue
                 label = _label(sentence, m.start(), m.end(), _floor(taken, m.start()), percent=True)
+                if not label and re.search(r"[降升增减提][至到]$", sentence[:m.start()]):
+                    label = "（待填写：指标说明）"  # 由45%降至28%: the label of the figure before
                 if not label:
                     continue
                 wording, approx = _wording(sentence, m.start(), m.end())
                 add(Figure(label, "%", value=number(m.group(1)), approximate=approx, wording=wording,
                            period=_period(periods, m.start(), carried),
-                           context=_context(sentence, m.start(), m.end()), pos=base + m.start()), m)
+                           context=_context(sentence, m.start(), m.end()), pos=base + m.start(), sentence=base), m)
             carried = _period(periods, len(sentence), carried)
         offset += len(line) + 1
+    figures.sort(key=lambda f: f.pos)
+    for prev, f in zip(figures, figures[1:]):
+        if f.sentence == prev.sentence and (f.label.startswith("（待填写") or f.label in TRAIL_STRIP):
+            f.label = prev.label
     for f in figures:
         before = [name for name, p in (units or []) if p <= f.pos]
         f.near_unit = before[-1] if before else None

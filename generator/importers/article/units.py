@@ -37,7 +37,7 @@ RARE = 700  # a dictionary noun rarer than this may be a place name (竹园, 石
 CATEGORY_TAIL = "区地层居格圈园村镇乡点域"
 COMMON = 5000  # a noun this frequent is a common word even inside a name (指导, 工作)
 STREET_TAILS = ("大街", "大道", "路", "街", "巷")
-FUNCTION_POS = ("r", "p", "c", "u", "d", "m", "q", "f", "t", "y", "e", "o", "x", "k", "h")
+FUNCTION_POS = ("r", "p", "c", "u", "d", "m", "q", "f", "t", "y", "e", "o", "x", "k", "h", "b")
 CONJ = ("以及", "及", "和", "与", "同")
 COUNT_TAIL = re.compile(r"(等)?(\d+|[一二三四五六七八九十两]{1,3})?(个|所|处|座)?$")
 ENUM_SPLIT = re.compile(r"[、]")
@@ -64,8 +64,33 @@ def teach_places(places) -> None:
             tagger.tokenizer.add_word(p, 2000, "ns")
 
 
+CLASSIFIER_END = "个名家所支批类些级种项位条起次人户年月日天周"
+RARE_CHAR = 100  # a character this rare is part of a name whatever jieba tags it (枹罕, 茈碧湖)
+
+
 def _tokens(text: str) -> list[tuple[str, str]]:
-    return [(w.word, w.flag) for w in _tagger().cut(text)]
+    """Words and parts of speech; single characters jieba could not join
+    (枹|罕, 沽|河) are joined into one unknown word, a numeral fused with a
+    noun (七里, 三河) is a name, not a count."""
+    out: list[tuple[str, str]] = []
+    for w in _tagger().cut(text):
+        word, flag = w.word, w.flag
+        if flag == "m" and len(word) >= 2 and word[-1] not in CLASSIFIER_END and not word[-1].isdigit() \
+                and re.fullmatch(f"[{CJK}]+", word) and not re.fullmatch("[一二三四五六七八九十百千万两几多]+", word):
+            flag = "nz"
+        single = len(word) == 1 and re.fullmatch(f"[{CJK}]", word) and (
+            not flag.startswith(FUNCTION_POS + ("v",)) or _tagger().tokenizer.FREQ.get(word, 0) < RARE_CHAR)
+        glued = len(word) == 1 and out and out[-1][1] == "?" and flag[0] not in "pcu" \
+            and any(_tagger().tokenizer.FREQ.get(c, 0) < RARE_CHAR for c in out[-1][0])  # 勐|先
+        if (single or glued) and out and out[-1][1] == "?":
+            out[-1] = (out[-1][0] + word, "?")
+        elif single:
+            out.append((word, "?"))
+        else:
+            out.append((word, flag))
+    # a lone single character keeps its own tag; two or more joined are an unknown word
+    tags = {w.word: w.flag for w in _tagger().cut(text) if len(w.word) == 1}
+    return [(w, tags.get(w, "x") if f == "?" and len(w) == 1 else ("nz" if f == "?" else f)) for w, f in out]
 
 
 def _proper(word: str, flag: str) -> bool:
@@ -96,7 +121,7 @@ def _name_part(seg: str) -> tuple[str, bool]:
         street = bool(taken) and len(taken) == 1 and taken[0][0] in STREET_TAILS and len(word) >= 2
         place_word = flag in NAME_POS or word in PLACE_TAILS or not freq.get(word, 0) \
             or (flag in NOUN_POS and freq.get(word, 0) < COMMON) \
-            or (len(word) == 1 and taken and flag in ("n", "ng", "a", "b", "j", "s"))  # 双|河口
+            or (len(word) == 1 and taken and flag in ("n", "ng", "a", "b", "j", "s", "x", "zg", "yg", "ag"))  # 双|河口
         if not (place_word or street) or not re.fullmatch(f"[{CJK}]+", word):
             break
         taken.insert(0, (word, flag))
@@ -121,13 +146,17 @@ def _split_conj(chunk: str) -> list[str]:
         left, right = chunk[:at], chunk[at + len(conj):]
         r_name, r_whole = _name_part(right)
         l_name, _ = _name_part(left)
-        if len(right) >= 2 and r_whole and l_name:
+        if len(right) >= 2 and (r_whole or _plain(right)) and (l_name or _plain(left)):
             return _split_conj(left) + [right]
     return [chunk]
 
 
 def _names_before(seg: str, suffix: str, at_boundary: bool = False, after_unit: bool = False) -> list[str]:
     """Every name sharing `suffix` at the end of `seg` (one, or an enumeration)."""
+    for conj in CONJ:  # 同心派出所和勐先、…: the list goes on after the last unit
+        if after_unit and seg.startswith(conj):
+            seg = seg[len(conj):]
+            break
     core = COUNT_TAIL.sub("", seg) if ENUM_SPLIT.search(seg) or any(c in seg for c in CONJ) else seg
     if core != seg and not core:
         return []
@@ -139,7 +168,7 @@ def _names_before(seg: str, suffix: str, at_boundary: bool = False, after_unit: 
     for i, chunk in enumerate(reversed(chunks)):
         name, whole = _name_part(chunk)
         bounded = i < len(chunks) - 1 or at_boundary
-        if not name and (i or after_unit) and bounded and _plain(chunk):
+        if not name and bounded and _plain(chunk):
             name, whole = chunk, True  # 黄花、大湾派出所: a listed name needs no rare word
         else:
             strict += bool(name)
@@ -205,7 +234,7 @@ def find_unit_names(text: str, every: bool = False) -> list[tuple[str, int]]:
             if cut >= 0:  # a comma ends a clause (an enumeration uses 、)
                 seg = seg[cut + 1:]
             # a boundary: the start of a sentence or clause, or another unit just before
-            opened = base + seg_start == 0 or text[base + seg_start - 1] in "\n。；;：:"
+            opened = base + seg_start == 0 or text[base + seg_start - 1] in "\n。；;：:，,"
             after_unit = seg_start == prev_end > 0  # 市公安局沽河派出所: a level of a hierarchy
             names = _names_before(seg, suffix, at_boundary=seg_start == prev_end and cut < 0 and (opened or after_unit),
                                   after_unit=after_unit and cut < 0)
@@ -241,6 +270,10 @@ def find_unit_names(text: str, every: bool = False) -> list[tuple[str, int]]:
         k = unit_key(name)
         if len(name) > len(longest.get(k, "")):
             longest[k] = name
+    for k in list(longest):
+        fuller = [v for k2, v in longest.items() if k2[1] == k[1] and k2[0] != k[0] and k2[0].endswith(k[0])]
+        if fuller and len(k[0]) >= 2:
+            longest[k] = max(fuller, key=len)
     found += _short_forms(text, {k: v for k, v in longest.items() if k[1] == "pcs"})
     found.sort(key=lambda x: x[1])
     seen, out = set(), []
