@@ -85,18 +85,27 @@ def _balanced(label: str) -> str:
     return label.strip(" \"'")
 
 
+SCOPE = ("全镇", "全县", "全市", "全区", "全省", "全局", "全所", "辖区")
+# the unit or team that did it is not what was counted: 调解队|调处邻里纠纷, 分局|辖区…
+SUBJECT = re.compile(rf"^[{CJK}]{{0,8}}?(派出所|公安局|分局|警务室|调解队|巡逻队|服务队|志愿队|工作队|中心)(?![员长])")
+
+
 def _strip_label(label: str) -> str:
     label = _balanced(label)
+    subject = SUBJECT.match(label)
+    if subject and len(label) - subject.end() >= 3:
+        label = label[subject.end():]
     changed = True
     while changed and label:
         changed = False
-        for w in LEAD_STRIP:
-            if label.startswith(w) and not (w == "新" and label.startswith(KEEP_NEW)) and len(label) > len(w):
-                label, changed = label[len(w):], True
-                break
         for w in TRAIL_STRIP:
             if label.endswith(w) and len(label) > len(w):
                 label, changed = label[: -len(w)], True
+                break
+        for w in LEAD_STRIP:
+            if label.startswith(w) and not (w == "新" and label.startswith(KEEP_NEW)) \
+                    and len(label) > len(w) + (2 if w in SCOPE else 0):  # 辖区面积 stays
+                label, changed = label[len(w):], True
                 break
         stripped = _balanced(label)
         changed = changed or stripped != label
@@ -144,7 +153,8 @@ def _label(sentence: str, start: int, end: int, floor: int = 0, percent: bool = 
     if counted and _is_noun(counted) and len(label) >= 3:
         return (_last_verb(label) + counted)[:20]  # 编成6个联防小组 → 编成联防小组
     if len(label) >= 3 and not (classifier and len(label) <= 4 and _is_verb(label)):
-        return _counted(label)[-20:]
+        # after another figure in the clause, its noun leads: 68个|村居建立微信群70个
+        return _counted(label, 0 if floor and cut < 0 else 9)[-20:]
     after = sentence[end:]
     stop = min([i for i in (after.find(c) for c in CLAUSE_BOUNDARY + "和及与") if i >= 0] + [len(after)])
     num = re.search(r"\d", after)
@@ -171,15 +181,18 @@ def _is_noun(phrase: str) -> bool:
 
 def _last_verb(phrase: str) -> str:
     from .units import _tokens
-    verbs = [w for w, f in _tokens(phrase) if f.startswith("v") and f != "vn" and len(w) >= 2]
+    toks = _tokens(phrase)
+    if toks and len(toks[-1][0]) >= 2 and toks[-1][1][0] in "vn" and not SUBJECT.search(toks[-1][0]):
+        return toks[-1][0]  # 办理|36项: the word just before a count is the verb counting
+    verbs = [w for w, f in toks if f.startswith("v") and f != "vn" and len(w) >= 2]
     return verbs[-1] if verbs else ""
 
 
-def _counted(label: str) -> str:
+def _counted(label: str, longer_than: int = 9) -> str:
     """A long label cut to the thing counted and the verb counting it:
     咸嘉湖派出所日均网上受理业务 → 受理业务; 平台上线一个月访问量 → 访问量."""
     from .units import _tokens
-    if len(label) <= 9:
+    if len(label) <= longer_than:
         return label
     out, seen_noun = "", False
     for word, flag in reversed(_tokens(label)):
@@ -213,10 +226,16 @@ def _noun_head(tail: str) -> str:
     return out or tail
 
 
-def _period(periods: list[tuple[int, Period]], at: int, carried: Period | None) -> Period | None:
-    """The period named last before `at` in its sentence, else the paragraph's."""
-    found = [p for pos, p in periods if pos < at and "同期" not in p.text]
-    return found[-1] if found else carried
+def _period(periods: list[tuple[int, Period]], at: int, carried: Period | None,
+            sentence: str = "") -> Period | None:
+    """The period named last before `at` in its clause, else the paragraph's
+    (由去年的45%降至28%: 去年 is the first figure's only)."""
+    found = [(pos, p) for pos, p in periods if pos < at and "同期" not in p.text]
+    if found and sentence:
+        between = sentence[found[-1][0]:at]
+        if re.search(r"[降升增减提][至到]", between):
+            return carried
+    return found[-1][1] if found else carried
 
 
 def _context(sentence: str, start: int, end: int) -> str:
@@ -262,7 +281,7 @@ def find_figures(text: str, units: list[tuple[str, int]] | None = None, pub=None
                 unit = {"%": "%", "百分点": "个百分点"}.get(m.group(4), m.group(4))
                 wording, _ = _wording(sentence, m.start(), m.end())
                 add(Figure(label or "（待填写：指标说明）", unit, change=sign * number(m.group(3)),
-                           period=_period(periods, m.start(), carried), yoy=yoy, wording=wording,
+                           period=_period(periods, m.start(), carried, sentence), yoy=yoy, wording=wording,
                            context=_context(sentence, m.start(), m.end()), pos=base + m.start(), sentence=base), m)
             for m in COUNT_RE.finditer(sentence):
                 if any(a <= m.start() < b for a, b in taken) or _inside_quotes(sentence, m.start()):
@@ -286,7 +305,7 @@ def find_figures(text: str, units: list[tuple[str, int]] | None = None, pub=None
                 if not label:
                     continue
                 add(Figure(label, unit, value=value, approximate=approx, wording=wording,
-                           period=_period(periods, m.start(), carried),
+                           period=_period(periods, m.start(), carried, sentence),
                            context=_context(sentence, m.start(), m.end()), pos=base + m.start(), sentence=base), m)
             for m in PERCENT_RE.finditer(sentence):
                 if any(a <= m.start() < b for a, b in taken) or _inside_quotes(sentence, m.start()):
@@ -298,7 +317,7 @@ def find_figures(text: str, units: list[tuple[str, int]] | None = None, pub=None
                     continue
                 wording, approx = _wording(sentence, m.start(), m.end())
                 add(Figure(label, "%", value=number(m.group(1)), approximate=approx, wording=wording,
-                           period=_period(periods, m.start(), carried),
+                           period=_period(periods, m.start(), carried, sentence),
                            context=_context(sentence, m.start(), m.end()), pos=base + m.start(), sentence=base), m)
             carried = _period(periods, len(sentence), carried)
         offset += len(line) + 1
