@@ -191,6 +191,17 @@ def _plain(chunk: str) -> bool:
                     for w, f in toks)
 
 
+def _widen(text: str, seg: str, name: str) -> str:
+    """设立弄怀村|警务工作站 where jieba read 弄 as a verb: the longer name is
+    right when the article also names that place after 在/到/赴/从 elsewhere."""
+    rest = seg[: len(seg) - len(name)]
+    for n in (1, 2):
+        longer = rest[-n:] + name if len(rest) >= n else ""
+        if longer and re.search(f"(?:在|到|赴|从|于|来到|走进|深入){re.escape(longer)}", text):
+            return longer
+    return name
+
+
 def _quoted(text: str, start: int, end: int) -> bool:
     return start > 0 and text[start - 1] in "“\"‘「『" and text[end:end + 1] in "”\"’」』“"
 
@@ -248,6 +259,7 @@ def find_unit_names(text: str, every: bool = False) -> list[tuple[str, int]]:
                 prev_end, prev_bureau, prev_named = m.end(), None, False
                 continue
             prev_named = True
+            names[-1] = _widen(text, seg, names[-1])
             name_start = base + m.start() - len(names[-1])
             if suffix in ("分局", "公安分局") and prev_bureau and prev_bureau[2] == m.start() - len(names[-1]):
                 # 济宁市公安局市中区分局: a branch written with its bureau
