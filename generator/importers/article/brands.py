@@ -17,7 +17,7 @@ import re
 # generic nouns kept as part of the name (“四头”工作法) …
 NAME_NOUNS = ("工作法", "工作模式", "运行模式", "新模式", "模式", "工作机制", "长效机制", "机制", "工程",
               "平台", "体系", "工作室", "志愿服务队", "服务队", "调解队", "巡逻队", "志愿队", "调解室", "小程序",
-              "警务", "行动", "队")
+              "警务室", "警务站", "工作站", "警务", "行动", "队")
 # … and those that only say what was done with it (“平安小网格”建设)
 ACTIVITY_NOUNS = ("警务品牌", "服务品牌", "品牌", "建设", "工作", "活动", "理念", "做法", "经验")
 BRAND_SUFFIX = "(" + "|".join(sorted(NAME_NOUNS + ACTIVITY_NOUNS, key=len, reverse=True)) + ")"
@@ -67,6 +67,12 @@ def _is_speech(line: str, start: int, end: int, text: str) -> bool:
         or bool(SAID_AFTER.match(line[end:end + 10]))
 
 
+def _noun_follows(text: str) -> bool:
+    from .units import _tokens
+    toks = _tokens(text) if text[:1].strip() else []
+    return bool(toks) and toks[0][1].startswith("n") and len(toks[0][0]) >= 2
+
+
 def find_brands(lines: list[str]) -> list[str]:
     """Named brands and work methods, each once, as “name”suffix."""
     found: list[tuple[int, int, str]] = []
@@ -83,6 +89,8 @@ def find_brands(lines: list[str]) -> list[str]:
             alone = line.strip(" “”\"'‘’「」『』《》") == text
             if mark == "《" and (DOCUMENT.search(text) or not (after or own_suffix)):
                 continue  # 《关于…的意见》, 《平安报》: a cited document
+            if not after and not launched and _noun_follows(line[end:end + 6]):
+                continue  # “两抢”案件, “优秀派出所”称号: a quoted word describing a noun
             if not (after or own_suffix or launched or alone or FORMULA.match(text)
                     or (NUMERAL_START.match(text) and len(text) <= 10)):
                 continue  # 当好“贴心人”: a quoted word, no name

@@ -11,7 +11,7 @@ from .cleanup import (clean_lines, find_publisher, html_to_text, looks_like_html
 from .dates import as_date, find_date
 from .figures import Figure, find_figures
 from .measures import ENUM_RE, find_measures
-from .units import find_unit_names, teach_places
+from .units import SUFFIXES, find_unit_names, teach_places, unit_key
 
 
 @dataclass
@@ -75,12 +75,23 @@ def extract(raw: str, name: str = "", places=()) -> Article:
                 if not _in_book_title(body_text, p)]
     outside = {n for n, _ in mentions}
     cited_only = {n for n, _ in units if n not in outside and (not title or n not in title)}
+    units = [(n, p) for n, p in units if not _kind_in_title_only(n, title, outside)]
     brands = find_brands(([title] if title else []) + lines)
     exclude = {x for x in (title, subtitle) if x}
     measures = find_measures(lines, exclude)
     figures = find_figures(body_text, mentions, as_date(date))
     return Article(title, subtitle, publisher, date, url, lines, notes, units, cited_only, brands,
                    measures, figures)
+
+
+def _kind_in_title_only(name: str, title: str | None, body_units: set[str]) -> bool:
+    """设立边贸警务站 in a title whose body names only 浦寨警务站: the title
+    speaks of a kind of post; a unit the article is about is named in its body too."""
+    key = unit_key(name)
+    if not title or name not in title or key in {unit_key(n) for n in body_units}:
+        return False
+    suffix = next(s for s in SUFFIXES if name.endswith(s))
+    return any(unit_key(n)[1] == key[1] and n.endswith(suffix) for n in body_units)
 
 
 def _in_book_title(text: str, pos: int) -> bool:

@@ -87,7 +87,9 @@ def _balanced(label: str) -> str:
 
 SCOPE = ("全镇", "全县", "全市", "全区", "全省", "全局", "全所", "辖区")
 # the unit or team that did it is not what was counted: 调解队|调处邻里纠纷, 分局|辖区…
-SUBJECT = re.compile(rf"^[{CJK}]{{0,8}}?(派出所|公安局|分局|警务室|调解队|巡逻队|服务队|志愿队|工作队|中心)(?![员长])")
+SUBJECT = re.compile(rf"^(?:[{CJK}]{{0,8}}?(派出所|公安局|分局|警务室|调解队|巡逻队|服务队|志愿队|工作队|中心)(?![员长])|"
+                     r"[一二两三四五六七八九十\d]+个(?:所|派出所|分局|警务室)|"  # 三个所共召开…
+                     r"为[^\s，,。]{1,3}?(?=帮|代|挽|寻|追|办|提供|解决))")  # 为群众|挽回损失
 
 
 def _strip_label(label: str) -> str:
@@ -195,12 +197,19 @@ def _counted(label: str, longer_than: int = 9) -> str:
     if len(label) <= longer_than:
         return label
     out, seen_noun = "", False
-    for word, flag in reversed(_tokens(label)):
+    toks = _tokens(label)
+    for i in range(len(toks) - 1, -1, -1):
+        word, flag = toks[i]
+        after = toks[i + 1][1] if i + 1 < len(toks) else ""
+        if flag == "vn" and after.startswith("n") and seen_noun:
+            flag = "v"  # 排查|隐患: a verb with its object
         if flag.startswith(("n", "vn")) or flag in ("s", "eng"):
             out, seen_noun = word + out, True
         elif flag.startswith("v"):
             out = word + out
-            if seen_noun and len(word) >= 2:
+            chain = i > 0 and toks[i - 1][1].startswith("v") and toks[i - 1][1] != "vn" \
+                and toks[i - 1][0] not in LEAD_STRIP  # 累计|发放: an adverb, not a verb
+            if seen_noun and len(word) >= 2 and not chain:  # 寻回|走失儿童: keep the verb chain
                 break
         elif flag[0] in "mqrtf":  # 平台上线一个月|访问量: a count or a time ends the phrase
             break
@@ -233,7 +242,7 @@ def _period(periods: list[tuple[int, Period]], at: int, carried: Period | None,
     found = [(pos, p) for pos, p in periods if pos < at and "同期" not in p.text]
     if found and sentence:
         between = sentence[found[-1][0]:at]
-        if re.search(r"[降升增减提][至到]", between):
+        if re.search(r"\d[^，,]*[降升增减提][至到]", between):
             return carried
     return found[-1][1] if found else carried
 
@@ -284,7 +293,8 @@ def find_figures(text: str, units: list[tuple[str, int]] | None = None, pub=None
                            period=_period(periods, m.start(), carried, sentence), yoy=yoy, wording=wording,
                            context=_context(sentence, m.start(), m.end()), pos=base + m.start(), sentence=base), m)
             for m in COUNT_RE.finditer(sentence):
-                if any(a <= m.start() < b for a, b in taken) or _inside_quotes(sentence, m.start()):
+                if any(a <= m.start() < b for a, b in taken) or _inside_quotes(sentence, m.start()) \
+                        or DEFINITION.match(_clause(sentence, m.start())):
                     continue
                 scale, unit = m.group(3), m.group(5)
                 if unit == "万" and not scale:
@@ -335,6 +345,13 @@ def find_figures(text: str, units: list[tuple[str, int]] | None = None, pub=None
             seen.add(key)
             out.append(f)
     return out
+
+
+DEFINITION = re.compile(r"^(即|也就是|就是|是指|指的是|意思是)")
+
+
+def _clause(sentence: str, at: int) -> str:
+    return sentence[max(sentence.rfind(c, 0, at) for c in "，,；;：:") + 1:at]
 
 
 def _floor(taken: list[tuple[int, int]], start: int) -> int:

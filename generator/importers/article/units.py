@@ -30,8 +30,10 @@ BUREAU = ("公安分局", "公安局", "分局")
 NAME_POS = {"ns", "nr", "nrt", "nrfg", "nz", "nt"}
 NOUN_POS = {"n", "ng", "nl", "nrfg", "s"} | NAME_POS
 # the last syllable(s) of a place: kept in the name, never a name on their own
+# (the generic part of Chinese place names, 通名: 梁家|墩, 黄土|坡, 李家|沟)
 PLACE_TAILS = ("开发区", "高新区", "新区", "园区", "街道", "社区", "办事处", "大街", "镇", "乡", "村", "路",
-               "街", "区", "县", "市", "旗", "州", "盟", "岛", "湾", "港", "屯", "庄", "寨", "坊", "巷", "里", "组")
+               "街", "区", "县", "市", "旗", "州", "盟", "岛", "湾", "港", "屯", "庄", "寨", "坊", "巷", "里", "组",
+               "墩", "沟", "坡", "岭", "洼", "堡", "铺", "营", "坪", "坝", "塘", "滩", "峪", "岗", "圩", "垸", "嘴")
 RARE = 700  # a dictionary noun rarer than this may be a place name (竹园, 石门, 黄花)
 # the second syllable of two that name a kind of area, not one area: 城区, 属地, 基层, 网格, 商圈
 CATEGORY_TAIL = "区地层居格圈园村镇乡点域"
@@ -146,7 +148,7 @@ def _split_conj(chunk: str) -> list[str]:
         left, right = chunk[:at], chunk[at + len(conj):]
         r_name, r_whole = _name_part(right)
         l_name, _ = _name_part(left)
-        if len(right) >= 2 and (r_whole or _plain(right)) and (l_name or _plain(left)):
+        if len(right) >= 2 and (r_whole or _plain(right, True)) and (l_name or _plain(left, True)):
             return _split_conj(left) + [right]
     return [chunk]
 
@@ -168,7 +170,8 @@ def _names_before(seg: str, suffix: str, at_boundary: bool = False, after_unit: 
     for i, chunk in enumerate(reversed(chunks)):
         name, whole = _name_part(chunk)
         bounded = i < len(chunks) - 1 or at_boundary
-        if not name and bounded and _plain(chunk):
+        inner = 0 < i < len(chunks) - 1
+        if not name and bounded and _plain(chunk, inner):
             name, whole = chunk, True  # 黄花、大湾派出所: a listed name needs no rare word
         else:
             strict += bool(name)
@@ -182,12 +185,13 @@ def _names_before(seg: str, suffix: str, at_boundary: bool = False, after_unit: 
     return names
 
 
-def _plain(chunk: str) -> bool:
-    """2–6 characters with no function word: what an item of a list of names looks like."""
+def _plain(chunk: str, inner: bool = False) -> bool:
+    """2–6 characters with no function word: what an item of a list of names looks
+    like (an item between two 、 may even hold a verb-like word: 韩|摆渡)."""
     toks = _tokens(chunk)
     freq = _tagger().tokenizer.FREQ
     return 2 <= len(chunk) <= 6 and bool(re.fullmatch(f"[{CJK}]+", chunk)) and chunk not in PLACE_TAILS \
-        and not any(f.startswith(FUNCTION_POS) or f == "v" or len(w) > 1 and freq.get(w, 0) >= COMMON
+        and not any(f.startswith(FUNCTION_POS) or (f == "v" and not inner) or len(w) > 1 and freq.get(w, 0) >= COMMON
                     for w, f in toks)
 
 
