@@ -19,16 +19,17 @@ NAME_NOUNS = ("工作法", "工作模式", "运行模式", "新模式", "模式"
               "平台", "体系", "工作室", "志愿服务队", "服务队", "调解队", "巡逻队", "志愿队", "调解室", "小程序",
               "警务室", "警务站", "工作站", "警务", "行动", "队")
 # … and those that only say what was done with it (“平安小网格”建设)
-ACTIVITY_NOUNS = ("警务品牌", "服务品牌", "品牌", "建设", "工作", "活动", "理念", "做法", "经验")
+ACTIVITY_NOUNS = ("警务品牌", "服务品牌", "品牌", "建设", "工作", "活动", "做法", "经验")
 BRAND_SUFFIX = "(" + "|".join(sorted(NAME_NOUNS + ACTIVITY_NOUNS, key=len, reverse=True)) + ")"
 LAUNCH = ("推广", "推出", "推行", "打造", "创新", "创建", "构建", "建立", "探索", "实施", "开展", "践行", "总结",
-          "提炼", "首创", "叫响", "擦亮", "深化", "运用", "依托", "建成", "上线", "开通", "启用", "形成", "坚持",
-          "落实", "升级", "培育", "树立", "做优", "做强", "做实", "开发", "研发", "名为", "命名为",
+          "提炼", "首创", "叫响", "擦亮", "依托", "建成", "上线", "开通", "启用", "形成",
+          "升级", "培育", "做优", "做强", "做实", "开发", "研发", "名为", "命名为",
           "以", "通过", "借助", "召开", "举办", "组建", "成立", "设立", "开设", "开办")
 SAYING = re.compile(r"(说|道|讲|表示|介绍|称|问|答|告诉|坦言|感慨|感叹|笑言|强调|指出|回忆|提醒|说道|喊|写道)"
                     r"(记者|大家|我们|民警|他|她)?\s*[:：,，]?\s*$")
 SAID_AFTER = re.compile(r"^\s*[,，]?\s*(他|她|民警|群众|老人|村民|居民|所长|记者)?[^，。]{0,4}?(说|道|表示|介绍|笑着说)")
 SPEECH_PUNCT = re.compile(r"[，。！？；：,!?;…]")
+COMMON_WORD = 5000  # a quoted common word (“工作体系”, “社区警务”) names nothing
 NUMERAL_START = re.compile(r"^[一二三四五六七八九十两百千双多]")
 FORMULA = re.compile(r"^[\dNnXx][\dNnXx+＋×\-—·.]*$")
 DOCUMENT = re.compile(r"(关于|意见|办法|通知|规定|方案|细则|条例|决定|报告|纲要|法|报|刊|志|网|书|集|记)$")
@@ -70,7 +71,17 @@ def _is_speech(line: str, start: int, end: int, text: str) -> bool:
 def _noun_follows(text: str) -> bool:
     from .units import _tokens
     toks = _tokens(text) if text[:1].strip() else []
-    return bool(toks) and toks[0][1].startswith("n") and len(toks[0][0]) >= 2
+    return bool(toks) and toks[0][1].startswith("n")
+
+
+def _common(text: str) -> bool:
+    """工作体系, 社区警务: nothing but everyday words before a generic noun."""
+    from .units import _tagger, _tokens
+    core = re.sub(f"{BRAND_SUFFIX}$", "", text)
+    if core == text and len(_tokens(text)) > 1:
+        return False
+    freq = _tagger().tokenizer.FREQ
+    return bool(core) and all(freq.get(w, 0) >= COMMON_WORD for w, _ in _tokens(core))
 
 
 def find_brands(lines: list[str]) -> list[str]:
@@ -89,8 +100,12 @@ def find_brands(lines: list[str]) -> list[str]:
             alone = line.strip(" “”\"'‘’「」『』《》") == text
             if mark == "《" and (DOCUMENT.search(text) or not (after or own_suffix)):
                 continue  # 《关于…的意见》, 《平安报》: a cited document
-            if not after and not launched and _noun_follows(line[end:end + 6]):
-                continue  # “两抢”案件, “优秀派出所”称号: a quoted word describing a noun
+            if not after and (line[end:end + 1] == "的" or not launched and _noun_follows(line[end:end + 6])):
+                continue  # “两抢”案件, “优秀派出所”称号, “小案大影响”的理念: a quoted word describing a noun
+            if "、" in text and not (after and after.group(1) in NAME_NOUNS):
+                continue  # “派出所、司法所、律师事务所”, a slogan in two halves: a list, not a name
+            if _common(text):
+                continue
             if not (after or own_suffix or launched or alone or FORMULA.match(text)
                     or (NUMERAL_START.match(text) and len(text) <= 10)):
                 continue  # 当好“贴心人”: a quoted word, no name
@@ -102,7 +117,7 @@ def find_brands(lines: list[str]) -> list[str]:
     best: dict[str, str] = {}  # one brand, written with and without its noun: the fuller form
     for _, _, name in sorted(found):
         core = brand_core(name)
-        if "枫桥" in core and not re.search(BRAND_SUFFIX, name.strip("“”")):
+        if "枫桥" in core and not any(name.endswith(n) for n in NAME_NOUNS):
             continue  # “枫桥经验” itself is the movement, not one unit's brand
         if len(name) > len(best.get(core, "")):
             best[core] = name
