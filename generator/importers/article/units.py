@@ -67,6 +67,7 @@ def teach_places(places) -> None:
 
 
 CLASSIFIER_END = "个名家所支批类些级种项位条起次人户年月日天周"
+RARE_VERB = 200  # 摆渡, 下关: a word this rare tagged as a verb may be a place between two unit names
 RARE_CHAR = 100  # a character this rare is part of a name whatever jieba tags it (枹罕, 茈碧湖)
 
 
@@ -170,7 +171,7 @@ def _names_before(seg: str, suffix: str, at_boundary: bool = False, after_unit: 
     for i, chunk in enumerate(reversed(chunks)):
         name, whole = _name_part(chunk)
         bounded = i < len(chunks) - 1 or at_boundary
-        inner = 0 < i < len(chunks) - 1
+        inner = 0 < i < len(chunks) - 1 or (after_unit and len(chunks) == 1)  # 公安局|下关|派出所
         if not name and bounded and _plain(chunk, inner):
             name, whole = chunk, True  # 黄花、大湾派出所: a listed name needs no rare word
         else:
@@ -191,8 +192,8 @@ def _plain(chunk: str, inner: bool = False) -> bool:
     toks = _tokens(chunk)
     freq = _tagger().tokenizer.FREQ
     return 2 <= len(chunk) <= 6 and bool(re.fullmatch(f"[{CJK}]+", chunk)) and chunk not in PLACE_TAILS \
-        and not any(f.startswith(FUNCTION_POS) or (f == "v" and not inner) or len(w) > 1 and freq.get(w, 0) >= COMMON
-                    for w, f in toks)
+        and not any(f.startswith(FUNCTION_POS) or len(w) > 1 and freq.get(w, 0) >= COMMON
+                    or f == "v" and not (inner and freq.get(w, 0) < RARE_VERB) for w, f in toks)
 
 
 def _widen(text: str, seg: str, name: str) -> str:
@@ -212,7 +213,8 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 def _strip_province(name: str) -> str:
     from ...naming import strip_province
-    return strip_province(name)
+    name = strip_province(name)
+    return re.sub(r"^(维吾尔|回族|壮族)?自治区", "", name)  # 新疆维吾尔自治区乌鲁木齐市… → 乌鲁木齐市…
 
 
 def unit_key(name: str) -> tuple[str, str]:
