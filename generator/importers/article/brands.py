@@ -21,7 +21,7 @@ NAME_NOUNS = ("工作法", "工作模式", "运行模式", "警务模式", "服�
               "警务室", "警务站", "工作站", "警务", "行动", "队")
 # … and those that only say what was done with it (“平安小网格”建设)
 ACTIVITY_NOUNS = ("警务品牌", "服务品牌", "品牌", "建设", "工作", "活动", "做法", "经验")
-BRAND_SUFFIX = "(" + "|".join(sorted(NAME_NOUNS + ACTIVITY_NOUNS, key=len, reverse=True)) + ")"
+BRAND_SUFFIX = "(" + "|".join(sorted(NAME_NOUNS + ACTIVITY_NOUNS, key=len, reverse=True)) + r")(?![伍员长])"  # not 队伍, 队员
 LAUNCH = ("推广", "推出", "推行", "打造", "创新", "创建", "构建", "建立", "探索", "实施", "开展", "践行", "总结",
           "提炼", "首创", "叫响", "擦亮", "依托", "建成", "上线", "开通", "启用", "形成",
           "升级", "培育", "做优", "做强", "做实", "开发", "研发", "名为", "命名为",
