@@ -142,6 +142,10 @@ def test_brands_in_every_quotation_style(line, brands):
     ("将全县65%的警力下沉到社区。", "下沉警力", 65, None, "%", "65%", False),
     ("选任95名警务助理。", "选任警务助理", 95, None, "名", "95名", False),
     ("开展宣讲百余场。", "开展宣讲", 100, None, "场", "百余场", True),
+    ("该所累计为群众办理身份证2300余张。", "办理身份证", 2300, None, "张", "2300余张", True),
+    ("出动警力3000余人次，车辆400余辆次。", "车辆", 400, None, "辆次", "400余辆次", True),
+    ("纠纷化解率从85%提高到97%。", "纠纷化解率", 97, None, "%", "97%", False),
+    ("帮助群众挽回经济损失达1.25亿元。", "挽回经济损失", 1.25, None, "亿元", "1.25亿元", False),
 ])
 def test_figures_labelled_with_what_was_counted(sentence, label, value, change, unit, wording, approximate):
     found = [(f.label, f.value, f.change, f.unit, f.wording, f.approximate) for f in find_figures(sentence)]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .cleanup import CJK, CLAUSE_BOUNDARY, SENTENCE_SPLIT
 from .dates import Period, periods_in
 
-COUNT_UNITS = ("平方公里", "平方米", "人次", "户次", "家次", "车次", "万元", "亿元", "公里", "千米", "公顷",
+COUNT_UNITS = ("平方公里", "平方米", "人次", "户次", "家次", "车次", "辆次", "架次", "艘次", "场次", "批次", "万元", "亿元", "公里", "千米", "公顷",
                "小时", "分钟", "元", "条", "起", "人", "名", "次", "户", "家", "个", "件", "处", "套", "支",
                "张", "栋", "台", "辆", "项", "场", "批", "所", "间", "份", "位", "枚", "亩", "座", "单", "万")
 CLASSIFIERS = ("名", "个", "家", "支", "户", "处", "件", "台", "辆", "套", "所", "间", "份", "位", "枚", "张",
@@ -37,7 +37,7 @@ LEAD_STRIP = sorted("""今年以来 截至目前 截至 目前 上半年 下半�
 还 并 又 均 分别 一共 总共 总计 合计 新 达 有 对 将 就 是 的 了 在 和 按照 根据 通过 以 为 从而 随后 随即 为此""".split(), key=len, reverse=True)
 TRAIL_STRIP = sorted("""达到了 达到 达 为 是 超过 不少于 不低于 多达 近 约 逾 共 累计 总计 共计 有 再次 在去年 较去年同期 同比 环比
 分别 均 有所 又 了 的 在 已 目前 将 便将 大约 将近 接近 超 提升至 提升到 提高至 提高到 上升至 上升到 下降至 下降到
-降至 降到 升至 增至 缩短至 缩短到 减少至 减少到 由去年 由""".split(), key=len, reverse=True)
+降至 降到 升至 增至 缩短至 缩短到 减少至 减少到 由去年 由 从""".split(), key=len, reverse=True)
 KEEP_NEW = ("新建", "新增", "新发现", "新设")
 
 
@@ -94,12 +94,12 @@ SUBJECT = re.compile(rf"^(?:[{CJK}]{{0,8}}?(派出所|公安局|分局|警务室
 
 def _strip_label(label: str) -> str:
     label = _balanced(label)
-    subject = SUBJECT.match(label)
-    if subject and len(label) - subject.end() >= 3:
-        label = label[subject.end():]
     changed = True
     while changed and label:
         changed = False
+        subject = SUBJECT.match(label)
+        if subject and len(label) - subject.end() >= 3:
+            label, changed = label[subject.end():], True
         for w in TRAIL_STRIP:
             if label.endswith(w) and len(label) > len(w):
                 label, changed = label[: -len(w)], True
@@ -321,7 +321,8 @@ def find_figures(text: str, units: list[tuple[str, int]] | None = None, pub=None
                 if any(a <= m.start() < b for a, b in taken) or _inside_quotes(sentence, m.start()):
                     continue
                 label = _label(sentence, m.start(), m.end(), _floor(taken, m.start()), percent=True)
-                if not label and re.search(r"[降升增减提][至到]$", sentence[:m.start()]):
+                if not label and re.search(r"(降|升|增|减|提高|提升|下降|上升|增加|减少|增长|缩短)[至到]$",
+                                           sentence[:m.start()]):
                     label = "（待填写：指标说明）"  # 由45%降至28%: the label of the figure before
                 if not label:
                     continue
