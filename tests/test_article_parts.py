@@ -92,6 +92,14 @@ def test_units_from_their_structure(text, names):
     assert [n for n, _ in find_unit_names(text)] == names
 
 
+def test_places_the_repository_knows_help():
+    from generator.importers.article.units import teach_places
+    text = "民警来到竹园派出所了解情况。"  # 竹园 (a bamboo garden) is an everyday word to jieba
+    assert find_unit_names(text) == []
+    teach_places(["竹园"])  # a unit record 竹园派出所, or a line in pinyin_phrases.yml
+    assert [n for n, _ in find_unit_names(text)] == ["竹园派出所"]
+
+
 def test_full_and_short_forms_are_one_unit():
     text = "杭州市公安局西湖区分局近日……西湖分局民警……辖区灵隐派出所……灵隐所民警"
     assert [n for n, _ in find_unit_names(text)] == ["杭州市公安局西湖区分局", "灵隐派出所"]

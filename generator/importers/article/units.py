@@ -62,8 +62,8 @@ def teach_places(places) -> None:
     """Place names known to the repository (unit records, the pinyin phrases)."""
     tagger = _tagger()
     for p in places:
-        if p and len(p) >= 2 and p not in tagger.tokenizer.FREQ:
-            tagger.tokenizer.add_word(p, 2000, "ns")
+        if p and len(p) >= 2 and re.fullmatch(f"[{CJK}]+", p) and tagger.word_tag_tab.get(p) != "ns":
+            tagger.tokenizer.add_word(p, max(tagger.tokenizer.FREQ.get(p, 0), 2000), "ns")
 
 
 CLASSIFIER_END = "个名家所支批类些级种项位条起次人户年月日天周"
