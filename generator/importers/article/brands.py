@@ -30,6 +30,8 @@ SAYING = re.compile(r"(说|道|讲|表示|介绍|称|问|答|告诉|坦言|感�
                     r"(记者|大家|我们|民警|他|她)?\s*[:：,，]?\s*$")
 SAID_AFTER = re.compile(r"^\s*[,，]?\s*(他|她|民警|群众|老人|村民|居民|所长|记者)?[^，。]{0,4}?(说|道|表示|介绍|笑着说)")
 SPEECH_PUNCT = re.compile(r"[，。！？；：,!?;…]")
+# “楼栋长”联络机制, “商圈110”快速响应机制: a method noun with a few words before it
+MODIFIED_NOUN = r"([\u4e00-\u9fff]{1,4}?(?:工作法|模式|机制|体系|平台|工程))(?![伍员长])"
 COMMON_WORD = 5000  # a quoted common word (“工作体系”, “社区警务”) names nothing
 NUMERAL_START = re.compile(r"^[一二三四五六七八九十两百千双多]")
 FORMULA = re.compile(r"^[\dNnXx][\dNnXx+＋×\-—·.]*$")
@@ -75,6 +77,10 @@ def _noun_follows(text: str) -> bool:
     return bool(toks) and toks[0][1].startswith("n")
 
 
+def _quoted_twice(lines: list[str], text: str) -> bool:
+    return sum(1 for line in lines for _, _, t, _ in quoted_spans(line) if t.strip() == text) >= 2
+
+
 def _common(text: str) -> bool:
     """工作体系, 社区警务: nothing but everyday words before a generic noun."""
     from .units import _tagger, _tokens
@@ -94,7 +100,7 @@ def find_brands(lines: list[str]) -> list[str]:
             text = text.strip()
             if not (1 <= len(text) <= 16) or _is_speech(line, start, end, text):
                 continue
-            after = re.match(BRAND_SUFFIX, line[end:])
+            after = re.match(BRAND_SUFFIX, line[end:]) or re.match(MODIFIED_NOUN, line[end:])
             before = line[max(0, start - 4):start]
             launched = any(before.endswith(v) or before[:-1].endswith(v) for v in LAUNCH)
             own_suffix = re.search(f"{BRAND_SUFFIX}$", text) and len(text) >= 4
@@ -112,9 +118,20 @@ def find_brands(lines: list[str]) -> list[str]:
                 continue  # 当好“贴心人”: a quoted word, no name
             if len(text) < 2 and not FORMULA.match(text):
                 continue
-            suffix = after.group(1) if after and after.group(1) in NAME_NOUNS else ""
+            suffix = after.group(1) if after and not after.group(1) in ACTIVITY_NOUNS else ""
             found.append((offset + start, -len(text + suffix), f"“{text}”{suffix}"))
         offset += len(line) + 1
+    # a term quoted twice or more names something (「渔港夜话」 in the title and the text)
+    repeated = {name for _, _, name in found}
+    for line in lines:
+        for start, end, text, _ in quoted_spans(line):
+            text = text.strip()
+            name = f"“{text}”"
+            if name not in repeated and 2 <= len(text) <= 8 and not _is_speech(line, start, end, text) \
+                    and not _common(text) and line[end:end + 1] != "的" and not _noun_follows(line[end:end + 6]) \
+                    and sum(f"{q}{text}" in "\n".join(lines) for q in PAIRS) and _quoted_twice(lines, text):
+                found.append((sum(len(x) + 1 for x in lines[:lines.index(line)]) + start, -len(text), name))
+                repeated.add(name)
     best: dict[str, str] = {}  # one brand, written with and without its noun: the fuller form
     for _, _, name in sorted(found):
         core = brand_core(name)

@@ -62,7 +62,8 @@ Q = r"[一二三四1-4]"
 M = r"(?:1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])"
 YEAR = rf"(?:\d{{4}}年|今年|去年|上年|前年|本年度?)"
 PERIOD_RE = re.compile("|".join([
-    rf"(?P<since>(?:今年|本年)?(?:年初|{M}月(?:份)?)?以来)",
+    rf"(?P<since>(?:今年|本年|去年|上年)?(?:年初|{M}月(?:份)?)?以来)",
+    rf"(?P<first>{YEAR}?前[{CN_NUM}\d]{{1,2}}个月)",
     rf"(?P<span>{YEAR}?{M}\s*(?:月份?)?\s*(?:至|到|-|—|－|~)\s*{M}\s*月(?:份|底|末)?)",
     rf"(?P<half>{YEAR}?[上下]半年)",
     rf"(?P<quarters>{YEAR}?前[二三两]季度)",
@@ -127,7 +128,13 @@ def resolve(text: str, kind: str, pub: date | None) -> Period:
     span: tuple[int, int] | None = None
     if kind == "since":
         first = _months(text)
+        if text.startswith(("去年", "上年")) and pub:  # 去年以来: from January last year
+            p.start, p.end = f"{year}-{first[0] if first else 1:02d}", f"{pub.year}-{pub.month:02d}"
+            return p
         span = (first[0] if first else 1, now)
+    elif kind == "first":
+        n = cn_int(re.search(rf"前([{CN_NUM}\d]{{1,2}})个月", text).group(1)) or 0
+        span = (1, n) if 1 <= n <= 12 else None
     elif kind == "span":
         ms = _months(text)
         span = (ms[0], ms[-1]) if len(ms) >= 2 else None

@@ -178,6 +178,8 @@ PERIOD_WORDS = re.compile(r"(今年|去年|本年)?(前[二三两]季度|第?[�
 def _is_noun(phrase: str) -> bool:
     from .units import _tokens
     toks = _tokens(phrase)  # the head of a Chinese noun phrase is its last word (联防|小组)
+    if len(toks) >= 2 and len(toks[-1][0]) == 1 and toks[-2][1].startswith("n"):
+        toks = toks[:-1]  # 快速反应|点
     return bool(toks) and (toks[-1][1].startswith(("n", "vn")) or toks[-1][1] == "eng")
 
 
@@ -201,21 +203,28 @@ def _counted(label: str, longer_than: int = 9) -> str:
     for i in range(len(toks) - 1, -1, -1):
         word, flag = toks[i]
         after = toks[i + 1][1] if i + 1 < len(toks) else ""
-        if flag == "vn" and after.startswith("n") and seen_noun:
+        if flag == "vn" and _nounish(after) and after != "eng" and seen_noun:
             flag = "v"  # 排查|隐患: a verb with its object
-        if flag.startswith(("n", "vn")) or flag in ("s", "eng"):
+        if _nounish(flag) or flag == "vn":
             out, seen_noun = word + out, True
         elif flag.startswith("v"):
             out = word + out
             chain = i > 0 and toks[i - 1][1].startswith("v") and toks[i - 1][1] != "vn" \
                 and toks[i - 1][0] not in LEAD_STRIP  # 累计|发放: an adverb, not a verb
-            if seen_noun and len(word) >= 2 and not chain:  # 寻回|走失儿童: keep the verb chain
+            # 平均处置时间: a verb between an adjective and its one head noun
+            inside = i > 0 and i == len(toks) - 2 and toks[i - 1][1].startswith("a")
+            if seen_noun and len(word) >= 2 and not chain and not inside:  # 寻回|走失儿童: keep the verb chain
                 break
         elif flag[0] in "mqrtf":  # 平台上线一个月|访问量: a count or a time ends the phrase
             break
         else:
             return label  # 帮助群众追回被骗资金: a preposition inside, keep it whole
     return out if len(out) >= 2 else label
+
+
+def _nounish(flag: str) -> bool:
+    """Nouns, place words, Latin words and fixed phrases (安全隐患 is an 'i' to jieba)."""
+    return flag.startswith("n") or flag in ("s", "eng", "i", "l")
 
 
 def _is_verb(word: str) -> bool:
@@ -306,12 +315,14 @@ def find_figures(text: str, units: list[tuple[str, int]] | None = None, pub=None
                     unit = scale + "元"
                 elif scale:  # 1万多名 → 10000 名
                     value *= 10000 if scale == "万" else 100000000
-                if not unit:
-                    continue
+                if not unit or unit == "个" and sentence[m.end():m.end() + 1] == "月":
+                    continue  # 5个月 is a time, not a count
                 wording, approx = _wording(sentence, m.start(), m.end())
                 approx = approx or bool(m.group(2) or m.group(4))
                 label = _label(sentence, m.start(), m.end(), _floor(taken, m.start()),
                                classifier=unit in CLASSIFIERS)
+                if not label and CHANGED_TO.search(sentence[:m.start()]):
+                    label = "（待填写：指标说明）"  # 由15分钟缩短至6分钟: the label of the figure before
                 if not label:
                     continue
                 add(Figure(label, unit, value=value, approximate=approx, wording=wording,
@@ -321,8 +332,7 @@ def find_figures(text: str, units: list[tuple[str, int]] | None = None, pub=None
                 if any(a <= m.start() < b for a, b in taken) or _inside_quotes(sentence, m.start()):
                     continue
                 label = _label(sentence, m.start(), m.end(), _floor(taken, m.start()), percent=True)
-                if not label and re.search(r"(降|升|增|减|提高|提升|下降|上升|增加|减少|增长|缩短)[至到]$",
-                                           sentence[:m.start()]):
+                if not label and CHANGED_TO.search(sentence[:m.start()]):
                     label = "（待填写：指标说明）"  # 由45%降至28%: the label of the figure before
                 if not label:
                     continue
@@ -348,6 +358,7 @@ def find_figures(text: str, units: list[tuple[str, int]] | None = None, pub=None
     return out
 
 
+CHANGED_TO = re.compile(r"(降|升|增|减|提高|提升|下降|上升|增加|减少|增长|缩短|延长)[至到]$")
 DEFINITION = re.compile(r"^(即|也就是|就是|是指|指的是|意思是)")
 
 

@@ -192,8 +192,9 @@ def _plain(chunk: str, inner: bool = False) -> bool:
     toks = _tokens(chunk)
     freq = _tagger().tokenizer.FREQ
     return 2 <= len(chunk) <= 6 and bool(re.fullmatch(f"[{CJK}]+", chunk)) and chunk not in PLACE_TAILS \
-        and not any(f.startswith(FUNCTION_POS) or len(w) > 1 and freq.get(w, 0) >= COMMON
-                    or f == "v" and not (inner and freq.get(w, 0) < RARE_VERB) for w, f in toks)
+        and not any((f.startswith(FUNCTION_POS) and not (inner and i and len(w) == 1))  # 康巴|什
+                    or len(w) > 1 and freq.get(w, 0) >= COMMON
+                    or f == "v" and not (inner and freq.get(w, 0) < RARE_VERB) for i, (w, f) in enumerate(toks))
 
 
 def _widen(text: str, seg: str, name: str) -> str:
