@@ -78,7 +78,9 @@ def _noun_follows(text: str) -> bool:
 
 
 def _quoted_twice(lines: list[str], text: str) -> bool:
-    return sum(1 for line in lines for _, _, t, _ in quoted_spans(line) if t.strip() == text) >= 2
+    from .cleanup import _is_heading
+    where = [line for line in lines for _, _, t, _ in quoted_spans(line) if t.strip() == text]
+    return len(where) >= 2 and any(_is_heading(line) for line in where)
 
 
 def _common(text: str) -> bool:
@@ -121,7 +123,8 @@ def find_brands(lines: list[str]) -> list[str]:
             suffix = after.group(1) if after and not after.group(1) in ACTIVITY_NOUNS else ""
             found.append((offset + start, -len(text + suffix), f"“{text}”{suffix}"))
         offset += len(line) + 1
-    # a term quoted twice or more names something (「渔港夜话」 in the title and the text)
+    # a term quoted in the title or a heading and again in the text names the
+    # article's subject (「渔港夜话」)
     repeated = {name for _, _, name in found}
     for line in lines:
         for start, end, text, _ in quoted_spans(line):
