@@ -64,6 +64,7 @@ def teach_places(places) -> None:
     for p in places:
         if p and len(p) >= 2 and re.fullmatch(f"[{CJK}]+", p) and tagger.word_tag_tab.get(p) != "ns":
             tagger.tokenizer.add_word(p, max(tagger.tokenizer.FREQ.get(p, 0), 2000), "ns")
+            _tokens_of.cache_clear()
 
 
 CLASSIFIER_END = "个名家所支批类些级种项位条起次人户年月日天周"
@@ -75,9 +76,14 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     """Words and parts of speech; single characters jieba could not join
     (枹|罕, 沽|河) are joined into one unknown word, a numeral fused with a
     noun (七里, 三河) is a name, not a count."""
+    return list(_tokens_of(text))
+
+
+@lru_cache(maxsize=8192)
+def _tokens_of(text: str) -> tuple[tuple[str, str], ...]:
+    cut = [(w.word, w.flag) for w in _tagger().cut(text)]
     out: list[tuple[str, str]] = []
-    for w in _tagger().cut(text):
-        word, flag = w.word, w.flag
+    for word, flag in cut:
         if flag == "m" and len(word) >= 2 and word[-1] not in CLASSIFIER_END and not word[-1].isdigit() \
                 and re.fullmatch(f"[{CJK}]+", word) and not re.fullmatch("[一二三四五六七八九十百千万两几多]+", word):
             flag = "nz"
@@ -92,8 +98,8 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         else:
             out.append((word, flag))
     # a lone single character keeps its own tag; two or more joined are an unknown word
-    tags = {w.word: w.flag for w in _tagger().cut(text) if len(w.word) == 1}
-    return [(w, tags.get(w, "x") if f == "?" and len(w) == 1 else ("nz" if f == "?" else f)) for w, f in out]
+    tags = {w: f for w, f in cut if len(w) == 1}
+    return tuple((w, tags.get(w, "x") if f == "?" and len(w) == 1 else ("nz" if f == "?" else f)) for w, f in out)
 
 
 def _proper(word: str, flag: str) -> bool:
