@@ -32,6 +32,7 @@ SAID_AFTER = re.compile(r"^\s*[,，]?\s*(他|她|民警|群众|老人|村民|居
 SPEECH_PUNCT = re.compile(r"[，。！？；：,!?;…]")
 # “楼栋长”联络机制, “商圈110”快速响应机制: a method noun with a few words before it
 MODIFIED_NOUN = r"([\u4e00-\u9fff]{1,4}?(?:工作法|模式|机制|体系|平台|工程))(?![伍员长])"
+SUFFIX_NAME = re.compile(r"(派出所|分局|公安局|警务室|先进|优秀|模范|示范|称号|单位|集体|个人)")  # honours
 COMMON_WORD = 5000  # a quoted common word (“工作体系”, “社区警务”) names nothing
 NUMERAL_START = re.compile(r"^[一二三四五六七八九十两百千双多]")
 FORMULA = re.compile(r"^[\dNnXx][\dNnXx+＋×\-—·.]*$")
@@ -93,11 +94,12 @@ def _common(text: str) -> bool:
     return bool(core) and all(freq.get(w, 0) >= COMMON_WORD for w, _ in _tokens(core))
 
 
-def find_brands(lines: list[str]) -> list[str]:
-    """Named brands and work methods, each once, as “name”suffix."""
+def find_brands(lines: list[str], has_title: bool = False) -> list[str]:
+    """Named brands and work methods, each once, as “name”suffix (`has_title`:
+    the first line is the article's title)."""
     found: list[tuple[int, int, str]] = []
     offset = 0
-    for line in lines:
+    for index, line in enumerate(lines):
         for start, end, text, mark in quoted_spans(line):
             text = text.strip()
             if not (1 <= len(text) <= 16) or _is_speech(line, start, end, text):
@@ -107,6 +109,8 @@ def find_brands(lines: list[str]) -> list[str]:
             launched = any(before.endswith(v) or before[:-1].endswith(v) for v in LAUNCH)
             own_suffix = re.search(f"{BRAND_SUFFIX}$", text) and len(text) >= 4
             alone = line.strip(" “”\"'‘’「」『』《》") == text
+            # the title's quoted term is what the article is about (“边民互助”守边境)
+            titled = index == 0 and has_title and not SUFFIX_NAME.search(text)
             if mark == "《" and (DOCUMENT.search(text) or not (after or own_suffix)):
                 continue  # 《关于…的意见》, 《平安报》: a cited document
             if not after and (line[end:end + 1] == "的" or not launched and _noun_follows(line[end:end + 6])):
@@ -115,7 +119,7 @@ def find_brands(lines: list[str]) -> list[str]:
                 continue  # “派出所、司法所、律师事务所”, a slogan in two halves: a list, not a name
             if _common(text):
                 continue
-            if not (after or own_suffix or launched or alone or FORMULA.match(text)
+            if not (after or own_suffix or launched or alone or titled or FORMULA.match(text)
                     or (NUMERAL_START.match(text) and len(text) <= 10)):
                 continue  # 当好“贴心人”: a quoted word, no name
             if len(text) < 2 and not FORMULA.match(text):

@@ -71,12 +71,12 @@ def extract(raw: str, name: str = "", places=()) -> Article:
         url = None
     body_text = "\n".join(lines)
     units = find_unit_names(body_text if not title else title + "\n" + body_text)
-    mentions = [(n, p) for n, p in find_unit_names(body_text, every=True)
+    mentions = [(n, p) for n, p in find_unit_names(body_text, every=True, known=[n for n, _ in units])
                 if not _in_book_title(body_text, p)]
     outside = {n for n, _ in mentions}
     cited_only = {n for n, _ in units if n not in outside and (not title or n not in title)}
     units = [(n, p) for n, p in units if not _kind_in_title_only(n, title, outside)]
-    brands = find_brands(([title] if title else []) + lines)
+    brands = find_brands(([title] if title else []) + lines, has_title=bool(title))
     exclude = {x for x in (title, subtitle) if x}
     measures = find_measures(lines, exclude)
     figures = find_figures(body_text, mentions, as_date(date))

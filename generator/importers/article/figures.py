@@ -18,7 +18,8 @@ from .dates import Period, periods_in
 
 COUNT_UNITS = ("平方公里", "平方米", "人次", "户次", "家次", "车次", "辆次", "架次", "艘次", "场次", "批次", "万元", "亿元", "公里", "千米", "公顷",
                "小时", "分钟", "元", "条", "起", "人", "名", "次", "户", "家", "个", "件", "处", "套", "支",
-               "张", "栋", "台", "辆", "项", "场", "批", "所", "间", "份", "位", "枚", "亩", "座", "单", "万")
+               "张", "栋", "台", "辆", "项", "场", "批", "所", "间", "份", "位", "枚", "亩", "座", "单", "艘",
+               "架", "只", "头", "吨", "公斤", "千克", "万")
 CLASSIFIERS = ("名", "个", "家", "支", "户", "处", "件", "台", "辆", "套", "所", "间", "份", "位", "枚", "张",
                "栋", "项", "场", "批", "座", "条", "人")
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -92,8 +93,15 @@ SUBJECT = re.compile(rf"^(?:[{CJK}]{{0,8}}?(派出所|公安局|分局|警务室
                      r"为[^\s，,。]{1,3}?(?=帮|代|挽|寻|追|办|提供|解决))")  # 为群众|挽回损失
 
 
+# 民警共开展夜间巡逻, 议事会累计调处纠纷: a counting adverb starts the predicate
+PREDICATE = re.compile(rf"^[{CJK}]{{1,6}}?(?:共计|累计|共|先后|一共|总共)(?=[{CJK}]{{2,}})")
+
+
 def _strip_label(label: str) -> str:
     label = _balanced(label)
+    predicate = PREDICATE.match(label)
+    if predicate:
+        label = label[predicate.end():]
     changed = True
     while changed and label:
         changed = False

@@ -197,6 +197,8 @@ def _plain(chunk: str, inner: bool = False) -> bool:
     like (an item between two 、 may even hold a verb-like word: 韩|摆渡)."""
     toks = _tokens(chunk)
     freq = _tagger().tokenizer.FREQ
+    if inner and 2 <= len(toks) <= 3 and all(len(w) == 1 and f[0] not in "pcur" for w, f in toks):
+        return True  # 倚|象: characters jieba could not make a word of
     return 2 <= len(chunk) <= 6 and bool(re.fullmatch(f"[{CJK}]+", chunk)) and chunk not in PLACE_TAILS \
         and not any((f.startswith(FUNCTION_POS) and not (inner and i and len(w) == 1))  # 康巴|什
                     or len(w) > 1 and freq.get(w, 0) >= COMMON
@@ -212,6 +214,12 @@ def _widen(text: str, seg: str, name: str) -> str:
         if longer and re.search(f"(?:在|到|赴|从|于|来到|走进|深入){re.escape(longer)}", text):
             return longer
     return name
+
+
+def _counted_noun(text: str, name: str) -> bool:
+    """在12个海岛设立警务室 … 海岛警务室: a word the article counts or quantifies
+    (12个海岛, 各海岛, 每个海岛) is a common noun, not a place's name."""
+    return bool(re.search(rf"(?:[\d一二三四五六七八九十两几多]+[个座处所家类]|各|每个|所有|全部){re.escape(name)}", text))
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
@@ -241,9 +249,10 @@ def unit_key(name: str) -> tuple[str, str]:
     return base, kind
 
 
-def find_unit_names(text: str, every: bool = False) -> list[tuple[str, int]]:
+def find_unit_names(text: str, every: bool = False, known=()) -> list[tuple[str, int]]:
     """(name, position) of the units named in `text`, in order: each unit once
-    (at its first mention, under its longest name), or every mention when `every`."""
+    (at its first mention, under its longest name), or every mention when `every`.
+    `known`: unit names already found (in the title): each mention of them counts."""
     found: list[tuple[str, int]] = []
     for run in re.finditer(f"[{CJK}、\\d]+", text):
         s, base = run.group(0), run.start()
@@ -265,7 +274,7 @@ def find_unit_names(text: str, every: bool = False) -> list[tuple[str, int]]:
             if names and _quoted(text, base + m.start() - len(names[-1]), base + m.end()):
                 names = []  # “枫桥派出所”经验, 荣获“优秀派出所”: a title or an honour
             limit = 14 if suffix in BUREAU else 10
-            names = [n for n in names if len(n) <= limit]
+            names = [n for n in names if len(n) <= limit and not _counted_noun(text, n)]
             if suffix == "工作站" and names and not names[-1].endswith(PLACE_TAILS):
                 names = []  # 调解工作站, 服务工作站: a 工作站 needs a place before it
             if not names:
@@ -288,6 +297,9 @@ def find_unit_names(text: str, every: bool = False) -> list[tuple[str, int]]:
             found.append((full, name_start))
             prev_bureau = (full, name_start, m.end()) if suffix == "公安局" else None
             prev_end = m.end()
+    seen_at = {p for _, p in found}
+    for name in known:  # 倚象派出所 in the title makes 倚象派出所 in the text a unit too
+        found += [(name, m.start()) for m in re.finditer(re.escape(name), text) if m.start() not in seen_at]
     found.sort(key=lambda x: x[1])
     # one unit, several spellings: the longest is its name
     longest: dict[tuple[str, str], str] = {}
