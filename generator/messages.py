@@ -182,3 +182,5 @@ WARN_SUMMARY = "另有 {n} 条提示（不影响检查通过）。"
 
 # --- placeholders left in a record that will be published (#20)
 PLACEHOLDER_LEFT = "还留着占位文字“{text}”，请换成实际内容。还没写完的经验做法可以先保持 status: draft（草稿不发布）。"
+UNLINKED_UNIT = ("文中提到的单位“{name}”还没有关联：请建立记录（jingyan new unit --name {name}）"
+                 "或找到已有单位，把编号写进 units，再从 unlinked_units 中删去这一项。")

@@ -134,6 +134,8 @@ class Outcome:
     period: Optional[str] = f("统计期，如：2019年1-5月、今年以来", default=None)
     approximate: bool = f("是否为约数（如“80余起”）", default=False)
     yoy: bool = f("是否为同比变化", default=False)
+    wording: Optional[str] = f("原文对这个数字的写法（导入文章时记下，便于核对），如：80余起、同比下降35.1%",
+                               default=None)
     where: Where = where_field()
     # exactly one of these is given (the validator checks it; the schema states it)
     exactly_one: ClassVar[tuple[str, ...]] = ("value", "change")
@@ -159,6 +161,8 @@ class Practice:
     tags: list[str] = f("自由标签", default=[])
     outcomes: list[Outcome] = f("工作成效（数字）", default=[])
     brand: Optional[str] = f("体现的警务品牌或工作法编号", default=None, kind="ref:brand")
+    unlinked_units: list[str] = f("文中提到、还没有记录的单位全称（导入文章时写入）：逐个建立记录或关联已有单位，"
+                                  "把编号写进 units 后删去", default=[])
     status: str = f("发布状态：published（发布）或 draft（草稿，不发布）", default="published",
                     choices=("published", "draft"))
     privacy_waivers: list[Waiver] = f("隐私检查豁免（需写明理由）", default=[])

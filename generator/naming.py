@@ -20,7 +20,8 @@ PHRASES_FILE = "site_config/pinyin_phrases.yml"
 
 # longest first: 公安分局 before 分局
 UNIT_SUFFIXES = (("公安分局", "branch"), ("分局", "branch"), ("公安局", "psb"),
-                 ("派出所", "pcs"), ("警务室", "post"))
+                 ("派出所", "pcs"), ("警务室", "post"), ("警务工作站", "post"), ("警务站", "post"),
+                 ("工作站", "post"))
 UNIT_KINDS = {"branch": "bureau", "psb": "bureau", "pcs": "station", "post": "post"}
 PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏",
              "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南",

@@ -781,6 +781,8 @@ def check(files: list[Converted], today: date | None = None,
                 ck.add(o.where, None, M.OUTCOME_NEITHER)
             elif o.value is not None and o.change is not None:
                 ck.add(o.where, "change", M.OUTCOME_BOTH)
+    for p in converted["practice"]:
+        ck.problems += unlinked_unit_problems(p)
     for b in converted["brand"]:
         ck.ref(b.where, "unit=", "unit", b.unit, known_units)
     for r in [*converted["unit"], *converted["practice"], *converted["brand"]]:
@@ -802,6 +804,13 @@ def check(files: list[Converted], today: date | None = None,
         brands=brands,
         stats=sorted(converted["stats"], key=lambda s: (s.unit, s.year)))
     return records, []
+
+
+def unlinked_unit_problems(p: model.Practice) -> list[Problem]:
+    """Units an imported article names that have no record yet: each one, with
+    the command that creates it (a record is done once the list is empty)."""
+    return [Problem(*p.where.at(f"unlinked_units.{i}"), M.UNLINKED_UNIT.format(name=name))
+            for i, name in enumerate(p.unlinked_units or [])]
 
 
 def load_records(root: Path, records: Path | None = None, today: date | None = None,

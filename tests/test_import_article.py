@@ -11,6 +11,7 @@ import yaml
 
 from generator.cli import main
 from generator.importers.article import extract
+from generator.messages import UNLINKED_UNIT
 from generator.validate import load_records
 
 REPO = Path(__file__).resolve().parents[1]
@@ -122,9 +123,14 @@ def test_seed_units_and_valid_draft(prefix, tmp_path, capsys):
     assert data["sources"][0]["seed"] == seed(prefix).name
     assert all(d["detail"].startswith("（待填写") for d in data["measures"])
     no_sentence_copied(extract(seed(prefix).read_text(encoding="utf-8")).body, text)
-    # the draft passes `jingyan validate` together with the rest of the records
+    # `jingyan validate` asks for exactly the units that still need a record, and nothing else
     _, problems = load_records(root)
-    assert problems == []
+    unlinked = data.get("unlinked_units") or []
+    assert [p.message for p in problems] == [UNLINKED_UNIT.format(name=n) for n in unlinked]
+    names = {yaml.safe_load((root / "records/units" / f"{u}.yml").read_text(encoding="utf-8"))["name"]
+             for u in data["units"]}
+    cited = set(re.findall(r"  (\S+)（只出现在所引文件", out))
+    assert set(README_UNITS[prefix]) <= names | set(unlinked) | cited
 
 
 @needs_seeds
@@ -237,7 +243,7 @@ def test_fixture_traditional_pinyin_furniture(tmp_path, capsys):
     assert data["units"] == ["shiqiao-pcs"]
     assert outcome(data, "走访群众", value=1200)["approximate"] is True
     assert outcome(data, "走访群众", value=1200)["unit"] == "人次"
-    assert outcome(data, "化解矛盾纠纷", value=35)["period"] == "今年以来"
+    assert outcome(data, "化解矛盾纠纷", value=35)["period"] == "2021年1—3月（今年以来）"  # resolved by the date
     assert outcome(data, "调解成功率", value=98)["unit"] == "%"
     assert outcome(data, "可防性案件", change=-12.5)["yoy"] is True
     assert outcome(data, "治安警情", change=3.2)["yoy"] is True  # 上升 → positive
@@ -301,7 +307,7 @@ def test_fixture_figures_in_every_form(tmp_path, capsys):
     }
     assert want <= got, want - got
     assert any(f.value == 30 and f.approximate and f.unit == "名" for f in art.figures)  # 近30名
-    assert next(f for f in art.figures if f.label == "排查矛盾纠纷").period == "上半年"
+    assert next(f for f in art.figures if f.label == "排查矛盾纠纷").period.label() == "2022年1—6月（上半年）"
 
     root = make_repo(tmp_path, units=dict([unit("hewan-pcs", "河湾派出所", "station", "laixi-psb"),
                                            unit("laixi-psb", "莱西市公安局", "bureau")]))

@@ -265,7 +265,7 @@ def render_practice(env, have: dict, values: dict) -> str:
     data["sources"] = [{k: src.get(k) for k in ("title", "publisher", "date", "url", "seed")}
                        for src in data["sources"]]
     data["outcomes"] = [{k: o.get(k) for k in ("label", "value", "change", "unit", "period",
-                                              "approximate", "yoy", "note")}
+                                              "approximate", "yoy", "wording", "note")}
                         for o in data["outcomes"]]
     return env.get_template("practice.yml.j2").render(**data)
 
