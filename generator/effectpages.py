@@ -12,7 +12,7 @@ from typing import Optional
 from . import stats
 from .model import Metric
 from .stats import StatsModel, _model, series
-from .statpages import MINUS, MISSING, _Built, _csv, _csv_number, _name, _sample, fmt_percent
+from .statpages import MINUS, MISSING, _Built, _csv, _csv_number, _name, _sample, arrow_number
 
 
 EFFECT_DIR = "charts/effects"
@@ -35,10 +35,8 @@ def fmt_mean(v: Optional[float]) -> str:
 
 
 def fmt_signed_mean(v: Optional[float]) -> str:
-    if v is None:
-        return MISSING
-    text = f"{abs(v):.1f}"
-    return text if text == "0.0" else ("+" if v > 0 else MINUS) + text
+    """A change of a monthly mean, shown as every change is (statpages.arrow_number)."""
+    return arrow_number(v)
 
 
 def _direction(e: stats.Effect, metric: Metric) -> str:
@@ -87,7 +85,7 @@ def effect_notes(e: stats.Effect, metric: Metric, sample: bool) -> list[str]:
 
 
 def _percent_paren(p: Optional[float]) -> str:
-    return "" if p is None else f"（{fmt_percent(p)}）"
+    return "" if p is None else f"（{arrow_number(p, '%')}）"
 
 
 def _unit_word(mt: Metric) -> str:

@@ -94,6 +94,15 @@ def arrow_percent(c: Change) -> str:
     return ARROWS[direction] + fmt_percent(abs(c.percent)).lstrip("+")
 
 
+def arrow_number(v: Optional[float], suffix: str = "", digits: int = 1) -> str:
+    """A signed figure the same way: ↑0.2, ↓1.5%, →0.0; "—" for None."""
+    if v is None:
+        return MISSING
+    text = f"{abs(v):.{digits}f}"
+    direction = "flat" if float(text) == 0 else "up" if v > 0 else "down"
+    return ARROWS[direction] + text + suffix
+
+
 def period_text(year: int, through: Optional[int]) -> str:
     if not through:
         return f"{year} 年"

@@ -301,7 +301,7 @@ def test_no_placeholder_repository_and_no_internal_file_names(site):
         text = path.read_text(encoding="utf-8")
         name = path.relative_to(site).as_posix()
         assert "git.example.gov.cn" not in text, name
-        assert 'class="md-source"' not in text and "记录仓库" not in text, name
+        assert 'class="md-source"' not in text and 'md-source__repository' not in text, name
         assert "md-content__button" not in text, name  # no edit button without a repository
         assert not re.search(r"（样例文章 |\d{3}_[0-9a-f]{16}\.txt", text), name
 
