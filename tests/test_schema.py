@@ -367,3 +367,28 @@ def test_corpus_case_and_schema(schemas, case, tmp_path, capsys):
         shutil.copyfile(BAD / name / rel, repo / rel)
     assert main(["validate", "--root", str(repo), "--today", TODAY.isoformat()]) == 1
     capsys.readouterr()
+
+
+# ------------------------------------------------------------ the editor's settings
+
+@pytest.mark.parametrize("settings, folder", [
+    (REPO / ".vscode", "site_config/schema"),
+    (REPO / "generator" / "skeleton" / ".vscode", ".vscode/schema")])
+def test_vscode_reads_yaml_11_with_every_schema(settings, folder, tmp_path):
+    """VS Code reads records as YAML 1.1 (so it warns about `no` and `07` as the validator
+    does), recommends the YAML extension, and maps every schema to its files. A records
+    repository gets its schemas from the package: `jingyan schema --out .vscode/schema`."""
+    config = json.loads((settings / "settings.json").read_text(encoding="utf-8"))
+    assert config["yaml.yamlVersion"] == "1.1"
+    assert "redhat.vscode-yaml" in json.loads((settings / "extensions.json").read_text(encoding="utf-8"))["recommendations"]
+    assert main(["schema", "--root", str(tmp_path), "--out", folder]) == 0
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / folder).iterdir())
+    assert sorted(k.removeprefix("./") for k in config["yaml.schemas"]) == written
+    for schema, glob in config["yaml.schemas"].items():
+        name = Path(schema).name.removesuffix(".schema.json")
+        if name in ("unit", "practice", "brand", "stats"):
+            example = {"unit": "records/units/x.yml", "practice": "records/practices/x.yml",
+                       "brand": "records/brands/x.yml", "stats": "records/stats/x/2020.yml"}[name]
+        else:
+            example = f"site_config/{name}.yml"
+        assert schema_kind(example) == name and Path(example).match(glob), (schema, glob)
