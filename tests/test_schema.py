@@ -105,6 +105,7 @@ UNIT = {"id": "dongshan-post", "name": "东山警务室", "kind": "post", "paren
     ({"id": "dongshan-" + "x" * 56}, "is too long"),  # 65 characters, one past ID_MAX
     ({"description": " \u3000"}, "does not match"),  # blank text
     ({"parent": ""}, "does not match"),
+    ({"parent": None}, "'parent' is a required property"),  # a post names its station
     ({"kind": "警务室"}, "is not one of ['bureau', 'station', 'post']"),
     ({"name": ["东山", "警务室"]}, "is not of type 'string'"),
     ({"name": False}, "False is not of type 'string'"),  # name: no, read as YAML 1.1
@@ -141,7 +142,8 @@ def test_a_broken_record_file_fails(schemas, tmp_path):
     path = tmp_path / "x.yml"
     path.write_text("id: x\nname: no\nkind: post\nregion: {province: 山东省}\n", encoding="utf-8")
     found = errors(schemas["unit"], load_yaml(path))
-    assert sorted(found) == ["'city' is a required property", "False is not of type 'string'"]
+    assert sorted(found) == ["'city' is a required property", "'parent' is a required property",
+                             "False is not of type 'string'"]
 
 
 # ------------------------------------------------------------ standards and ECMA-262
@@ -314,7 +316,7 @@ NOT_EXPRESSIBLE = {
     **dict.fromkeys(["alias-bomb", "deep-nesting", "huge-file-50mb"], HOSTILE),
     **dict.fromkeys(["duplicate-id-across-files", "unknown-unit-parent", "unknown-practice-unit",
                      "unknown-brand", "unknown-category", "unknown-metric", "post-parent-is-bureau",
-                     "station-without-parent", "parent-cycle", "broken-unit-no-cascade"], REFERENCES),
+                     "parent-cycle", "broken-unit-no-cascade"], REFERENCES),
     **dict.fromkeys(["period-start-after-end", "period-future", "future-year", "future-month"], CONTEXT),
     **dict.fromkeys(["privacy-id-number", "privacy-mobile", "privacy-email", "privacy-plate",
                      "privacy-random-18-digits-ok"], PRIVACY),
