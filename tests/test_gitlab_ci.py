@@ -22,6 +22,9 @@ from conftest import BASE, REPO
 
 SKELETON = REPO / "generator" / "skeleton" / ".gitlab-ci.yml"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# a merge-request pipeline: that source, and no branch of its own (GitLab sets none)
+MERGE_REQUEST = ("--variable", "CI_PIPELINE_SOURCE=merge_request_event", "--unset-variable", "CI_COMMIT_BRANCH",
+                 "--ignore-predefined-vars", "CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH")
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +72,7 @@ def test_merge_request_validates_beside_the_build(project):
     unit = src / "records" / "units" / "xiagezhuang-pcs.yml"
     unit.write_text(unit.read_text(encoding="utf-8").replace("kind: station", "kind: 派出所"), encoding="utf-8")
     subprocess.run(["git", "commit", "-qam", "broken"], cwd=src, env=env, check=True, capture_output=True)
-    rc, out = gitlab_ci_local(src, env, "--variable", "CI_PIPELINE_SOURCE=merge_request_event",
-                              "--variable", "CI_PAGES_URL=")
+    rc, out = gitlab_ci_local(src, env, *MERGE_REQUEST, "--variable", "CI_PAGES_URL=")
     assert rc != 0
     assert re.search(r"FAIL\s+validate", out) and re.search(r"FAIL\s+build", out), out[-4000:]
     assert "records/units/xiagezhuang-pcs.yml:" in out, out[-4000:]
@@ -95,3 +97,20 @@ def test_skeleton_pipeline_is_this_one_with_the_package_installed():
     for config in (ours, theirs):
         assert config["image"] == "$JINGYAN_PYTHON_IMAGE" and "PIP_INDEX_URL" in config["variables"]
         assert "JINGYAN_SITE_URL" not in config["variables"]  # from CI_PAGES_URL, only when set
+
+
+def test_skeleton_pipeline_passes_gitlabs_schema(tmp_path):
+    """gitlab-ci-local checks the records repository's pipeline against GitLab's own
+    JSON Schema and plans the same jobs (the jobs themselves need `jingyan init`'s
+    package installed; the wheel-only init test runs them)."""
+    program("git")
+    shutil.copyfile(SKELETON, tmp_path / ".gitlab-ci.yml")
+    env = clean_env(Path(program("node")).parent, tmp_path / "home")
+    for cmd in (["init", "-q", "-b", "main"], ["add", "-A"],
+                ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "ci"]):
+        subprocess.run(["git", *cmd], cwd=tmp_path, env=env, check=True, capture_output=True)
+    rc, out = gitlab_ci_local(tmp_path, env, "--list")
+    assert rc == 0 and "json schema validated" in out, out
+    assert re.search(r"^validate\s+check", out, re.M) and re.search(r"^pages\s+deploy", out, re.M), out
+    rc, out = gitlab_ci_local(tmp_path, env, "--list", *MERGE_REQUEST)
+    assert rc == 0 and re.search(r"^build\s+check", out, re.M) and not re.search(r"^pages", out, re.M), out
