@@ -106,6 +106,10 @@ class Unit:
     description: Optional[str] = f("一两句简介", default=None)
     privacy_waivers: list[Waiver] = f("隐私检查豁免（需写明理由）", default=[])
     where: Where = where_field()
+    # field → (other field, its values that make the first one required): a station
+    # or a post names its parent (the validator's hierarchy check; the schema states it)
+    required_when: ClassVar[dict[str, tuple[str, tuple[str, ...]]]] = {
+        "parent": ("kind", ("station", "post"))}
 
 
 @dataclass

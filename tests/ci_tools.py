@@ -35,3 +35,44 @@ def npm_tool(package: str) -> Path:
     if not (folder / "package.json").is_file():
         unavailable(f"npm package {package} is missing: run `npm ci --prefix tests/node/ci`")
     return folder
+
+
+def source_copy(dst: Path) -> Path:
+    """This checkout's files as they are now (committed or not; not what git ignores)."""
+    import subprocess
+    listed = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=REPO,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for rel in filter(None, listed):
+        if (REPO / rel).is_file():
+            (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / rel, dst / rel)
+    return dst
+
+
+def jobs_venv(dst: Path) -> Path:
+    """A new virtual environment for CI jobs run here: `pip install -e .` in a job goes
+    into it, never into the tests' own environment. It sees the packages this test
+    run has (a .pth of their folders, without their .pth files), so that pip finds
+    the dependencies installed and only installs jingyan itself from the job's copy."""
+    import subprocess
+    import sys
+    import sysconfig
+    subprocess.run([sys.executable, "-m", "venv", str(dst)], check=True)
+    python = dst / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    folders = [p for p in sys.path if p.endswith("site-packages")] or [sysconfig.get_paths()["purelib"]]
+    (Path(site) / "zzz-test-run-packages.pth").write_text("\n".join(folders) + "\n", encoding="utf-8")
+    return dst / "bin"
+
+
+def clean_env(bin_dir: Path, home: Path) -> dict:
+    """The environment for an outside program: `bin_dir` first on PATH, this test
+    run's virtual environment off it, HOME elsewhere."""
+    import sys
+    ours = str(Path(sys.executable).parent)
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    path = [p for p in env.get("PATH", "").split(os.pathsep) if p and p != ours]
+    env["PATH"] = os.pathsep.join([str(bin_dir), *path])
+    env["HOME"] = str(home)
+    return env

@@ -9,7 +9,6 @@ the hook must check the whole tree and refuse it with the path:line:column messa
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -18,21 +17,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ci_tools import program
+from ci_tools import program, source_copy
 from conftest import REPO, make_repo
 
 SKELETON = REPO / "generator" / "skeleton" / ".pre-commit-config.yaml"
-
-
-def _source_copy(dst: Path) -> Path:
-    """This checkout's files as they are now (committed or not), for pip to install."""
-    listed = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=REPO,
-                            capture_output=True, check=True).stdout.decode().split("\0")
-    for rel in filter(None, listed):
-        if (REPO / rel).is_file():
-            (dst / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / rel, dst / rel)
-    return dst
 
 
 def _git(repo: Path, *args, check=True, env=None) -> subprocess.CompletedProcess:
@@ -51,7 +39,7 @@ def test_hooks_file_and_skeleton_agree():
 @pytest.mark.slow
 def test_hook_refuses_deleting_a_referenced_unit(tmp_path):
     program("git")
-    src = _source_copy(tmp_path / "jingyan-src")
+    src = source_copy(tmp_path / "jingyan-src")
     repo = make_repo(tmp_path / "records")
     config = yaml.safe_load(SKELETON.read_text(encoding="utf-8"))
     config["repos"][0]["hooks"][0]["additional_dependencies"] = [str(src)]  # instead of the index

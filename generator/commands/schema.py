@@ -3,7 +3,8 @@
 What the schema says is what the validator checks of a single file read as an
 editor reads it (YAML 1.1 → JSON), where a JSON Schema can say it: types and
 fields, ids, months 1–12, real calendar days, URLs, non-blank text, an outcome
-with exactly one of value and change, waivers naming a field of their record.
+with exactly one of value and change, waivers naming a field of their record, a
+station or post naming its parent.
 References, privacy, duplicates and file layout need the whole repository:
 only `jingyan validate` checks those. tests/test_schema.py holds the two in step.
 """
@@ -88,6 +89,11 @@ def class_schema(cls) -> dict:
     exactly_one = getattr(cls, "exactly_one", ())
     if exactly_one:  # one given (not null), and not two
         out["oneOf"] = [{"required": [n], "properties": {n: {"not": _NULL}}} for n in exactly_one]
+    conditions = [{"if": {"required": [other], "properties": {other: {"enum": list(values)}}},
+                   "then": {"required": [name], "properties": {name: {"not": _NULL}}}}
+                  for name, (other, values) in getattr(cls, "required_when", {}).items()]
+    if conditions:
+        out["allOf"] = conditions
     if cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "("):
         out["description"] = cls.__doc__.strip()
     return out
