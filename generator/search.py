@@ -48,11 +48,24 @@ def teach_jieba(root: Path, records: Records) -> None:
     own dictionary first takes about 1.5 s, so the build calls this only when
     a text actually has to be segmented (see install_segment_cache)."""
     import jieba
+    global _taught
+    key = segment_dictionary_key(root, records)
+    if key == _taught:
+        return
+    if _taught is not None:
+        # jieba keeps every word it was ever taught, and one more word shifts the
+        # frequencies and so how unrelated text is cut. `jingyan serve` teaches again
+        # after an edit: start from jieba's own dictionary, as a fresh build does.
+        jieba.dt.__init__(jieba.dt.dictionary)
     path = config_path(root, WORDS_FILE)
     if path.exists():
         jieba.load_userdict(str(path))
     for word in sorted(record_words(records)):
         jieba.add_word(word, freq=1000)
+    _taught = key
+
+
+_taught: str | None = None  # the dictionary key jieba was last taught (segment_dictionary_key)
 
 
 # Material 9's query segmenter (integrations/search/query/segment) only tries

@@ -382,8 +382,9 @@ def test_serve_keeps_one_search_entry_per_page_across_edits(tmp_path, monkeypatc
     assert counts == [len(first)] * 4 and len(full) == len(first), counts
     for a, b in zip(docs, full):
         if a != b:
-            import difflib
-            print("\n".join(difflib.ndiff([a["text"]], [b["text"]]))[:4000])
+            t1, t2 = a["text"], b["text"]
+            i = next((i for i in range(min(len(t1), len(t2))) if t1[i] != t2[i]), min(len(t1), len(t2)))
+            print("DIFF", a["location"], len(t1), len(t2), repr(t1[max(0, i - 80):i + 80]), repr(t2[max(0, i - 80):i + 80]))
         assert a == b, a["location"]
     assert docs == full  # same entries, same text, same order: the same results
     titles = " ".join(d["title"] + d["text"] for d in docs).replace("\u200b", "")

@@ -131,3 +131,27 @@ def test_dictionary_key_follows_words_file(tmp_path):
     assert a == segment_dictionary_key(tmp_path, records)
     (tmp_path / "site_config" / "jieba_words.txt").write_text("警务助理 2000 n\n网格员 1000 n\n", encoding="utf-8")
     assert segment_dictionary_key(tmp_path, records) != a
+
+
+def test_teaching_again_starts_from_a_fresh_dictionary(tmp_path):
+    """`jingyan serve` teaches jieba again after an edit; words taught for an earlier
+    version of the records must not change how the text is cut now."""
+    import dataclasses
+
+    import jieba
+    from pathlib import Path
+
+    from generator.validate import load_records
+    repo = Path(__file__).resolve().parents[1]
+    records, problems = load_records(repo)
+    assert not problems
+    text = "民警再补一句简介，核对辖区地址"
+    search.teach_jieba(repo, records)
+    fresh = list(jieba.cut(text))
+    extra = dataclasses.replace(records, brands=dict(records.brands))
+    brand = next(iter(extra.brands.values()))
+    extra.brands["x-extra"] = dataclasses.replace(brand, name="再补", components=[])
+    search.teach_jieba(repo, extra)
+    assert "再补" in list(jieba.cut(text))  # the new word is known
+    search.teach_jieba(repo, records)
+    assert list(jieba.cut(text)) == fresh  # and forgotten again
