@@ -142,13 +142,8 @@ def _effect_chart(model: StatsModel, practice_id: str, unit_id: str, effects: li
     for e in drawn:
         mt = model.metrics[e.metric]
         own_vals = series(model, unit_id, e.metric).values
-        own_idx = stats.indexed(own_vals, e.own.before, keys)
-        members = [stats.indexed(series(model, x, e.metric).values,
-                                 stats._unit_change(model, x, e.metric, w).before, keys) for x in e.group]
-        per_month = [[m[i] for m in members if m[i] is not None] for i in range(len(keys))]
-        group = [stats.mean(v) for v in per_month]
-        low = [min(v) if v else None for v in per_month]
-        high = [max(v) if v else None for v in per_month]
+        own_idx = stats.window_index(model, unit_id, e.metric, w)
+        group, low, high, counts = zip(*stats.group_band(model, e.group, e.metric, w))
         panels.append({"label": f"{mt.name}（{LEVEL_NAMES[e.level]} {len(e.group)} 个对照单位）",
                        "own": [_round(v) for v in own_idx], "group": [_round(v) for v in group],
                        "low": [_round(v) for v in low], "high": [_round(v) for v in high]})
@@ -156,7 +151,7 @@ def _effect_chart(model: StatsModel, practice_id: str, unit_id: str, effects: li
         for i, k in enumerate(keys):
             csv_rows.append([name, mt.name, f"{k[0]}-{k[1]:02d}", str(stats.month_index(k) - start),
                              _csv_number(own_vals.get(k)), _csv_index(own_idx[i]), _csv_index(group[i]),
-                             _csv_index(low[i]), _csv_index(high[i]), str(len(per_month[i]))])
+                             _csv_index(low[i]), _csv_index(high[i]), str(counts[i])])
     out.csvs[csv_path] = _csv(csv_rows)
     labels = [f"{y}-{m:02d}" for y, m in keys]
     out.figures.append((svg, "effect", {
