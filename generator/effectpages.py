@@ -109,6 +109,8 @@ def effect_row(model: StatsModel, e: stats.Effect, sample: bool) -> dict:
         direction = _direction(e, mt)
         row.update({
             "group": f"{fmt_signed_mean(e.group_change)}（{LEVEL_NAMES[e.level]} {len(e.group)} 个单位）",
+            "group_change": fmt_signed_mean(e.group_change),
+            "group_where": f"{LEVEL_NAMES[e.level]} {len(e.group)} 个单位",
             "estimate": f"{fmt_signed_mean(e.estimate)} {_unit_word(mt)}{_percent_paren(e.estimate_percent)}",
             "rank": f"{e.rank}/{e.n}",
             "level": LEVEL_NAMES[e.level], "cls": direction,
@@ -239,6 +241,12 @@ def build_effects(model: StatsModel, practice_id: str, out: _Built) -> PracticeE
     # notes every row shares are said once, under the table
     common = [n for n in next(iter(rows.values()))["notes"] if all(n in r["notes"] for r in rows.values())] \
         if len(rows) > 1 else []
+    # one comparison group for every row: named once, not in each row
+    wheres = {r.get("group_where") for r in rows.values()}
+    if len(rows) > 1 and len(wheres) == 1 and None not in wheres:
+        common.insert(0, f"对照组为{wheres.pop()}")
+        for r in rows.values():
+            r["group"] = r["group_change"]
     own_notes = ["；".join(n for n in r["notes"] if n not in common) for r in rows.values()]
     notes_column = any(own_notes)
     header = [*(["单位"] if multi else []), "指标", "实施前 → 实施后（月均）", "对照组变化",
