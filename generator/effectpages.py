@@ -26,6 +26,7 @@ METHOD_NOTE = (f"比较本单位实施前 {stats.BEFORE_MONTHS} 个月与实施�
                "这是比较，不是证明：同期的其他因素也会让数字变化。")
 PRETREND_NOTE = "实施前走势已不同，对照结论需谨慎"
 WEAK_NOTE = f"可比单位少于 {stats.WEAK_N} 个，排名只是很弱的证据"
+SAMPLE_NOTE = "样例数据"
 NOT_PROOF = "对照只说明数字怎样变化、与谁相比，不能证明变化来自这项做法。"
 
 
@@ -80,7 +81,7 @@ def effect_notes(e: stats.Effect, metric: Metric, sample: bool) -> list[str]:
     if e.pretrend_differs:
         notes.append(PRETREND_NOTE)
     if sample:
-        notes.append("样例数据")
+        notes.append(SAMPLE_NOTE)
     return notes
 
 
@@ -106,6 +107,8 @@ def effect_row(model: StatsModel, e: stats.Effect, sample: bool) -> dict:
         direction = _direction(e, mt)
         row.update({
             "group": f"{fmt_signed_mean(e.group_change)}（{LEVEL_NAMES[e.level]} {len(e.group)} 个单位）",
+            "group_change": fmt_signed_mean(e.group_change),
+            "group_where": f"{LEVEL_NAMES[e.level]} {len(e.group)} 个单位",
             "estimate": f"{fmt_signed_mean(e.estimate)} {_unit_word(mt)}{_percent_paren(e.estimate_percent)}",
             "rank": f"{e.rank}/{e.n}",
             "level": LEVEL_NAMES[e.level], "cls": direction,
@@ -139,13 +142,8 @@ def _effect_chart(model: StatsModel, practice_id: str, unit_id: str, effects: li
     for e in drawn:
         mt = model.metrics[e.metric]
         own_vals = series(model, unit_id, e.metric).values
-        own_idx = stats.indexed(own_vals, e.own.before, keys)
-        members = [stats.indexed(series(model, x, e.metric).values,
-                                 stats._unit_change(model, x, e.metric, w).before, keys) for x in e.group]
-        per_month = [[m[i] for m in members if m[i] is not None] for i in range(len(keys))]
-        group = [stats.mean(v) for v in per_month]
-        low = [min(v) if v else None for v in per_month]
-        high = [max(v) if v else None for v in per_month]
+        own_idx = stats.window_index(model, unit_id, e.metric, w)
+        group, low, high, counts = zip(*stats.group_band(model, e.group, e.metric, w))
         panels.append({"label": f"{mt.name}（{LEVEL_NAMES[e.level]} {len(e.group)} 个对照单位）",
                        "own": [_round(v) for v in own_idx], "group": [_round(v) for v in group],
                        "low": [_round(v) for v in low], "high": [_round(v) for v in high]})
@@ -153,7 +151,7 @@ def _effect_chart(model: StatsModel, practice_id: str, unit_id: str, effects: li
         for i, k in enumerate(keys):
             csv_rows.append([name, mt.name, f"{k[0]}-{k[1]:02d}", str(stats.month_index(k) - start),
                              _csv_number(own_vals.get(k)), _csv_index(own_idx[i]), _csv_index(group[i]),
-                             _csv_index(low[i]), _csv_index(high[i]), str(len(per_month[i]))])
+                             _csv_index(low[i]), _csv_index(high[i]), str(counts[i])])
     out.csvs[csv_path] = _csv(csv_rows)
     labels = [f"{y}-{m:02d}" for y, m in keys]
     out.figures.append((svg, "effect", {
@@ -184,21 +182,26 @@ def _claim_direction(o) -> Optional[str]:
     return "down" if o.change < 0 else "up" if o.change > 0 else "flat"
 
 
+def claim_metric(model: StatsModel, outcome) -> Optional[Metric]:
+    """The metric an article's figure speaks of: its label contains the metric's
+    name, or the reverse (可防性案件 ↔ 可防性案件); None when no metric matches."""
+    return next((m for m in model.metrics.values() if m.name in outcome.label or outcome.label in m.name), None)
+
+
 def _claims(model: StatsModel, practice, rows_by_metric: dict[str, dict]) -> list[dict]:
-    """The article's own figures beside the comparison of the matching metric
-    (matched by name: a claim's label containing a metric's name, or the reverse)."""
+    """The article's own figures that match a metric, beside that metric's comparison."""
     out = []
     for o in practice.outcomes:
-        metric = next((m for m in model.metrics.values() if m.name in o.label or o.label in m.name), None)
+        metric = claim_metric(model, o)
+        if metric is None:
+            continue
         claimed = (f"{'同比' if o.yoy else ''}{'下降' if o.change < 0 else '上升' if o.change > 0 else '持平'}"
                    f" {abs(o.change):g}{o.unit}" if o.change is not None
                    else f"{o.value:g}{'余' if o.approximate else ''}{o.unit}")
         claim = {"label": o.label, "claim": claimed + (f"（{o.period}）" if o.period else ""),
-                 "comparison": "统计中没有对应的指标", "agreement": MISSING}
-        row = rows_by_metric.get(metric.id) if metric else None
-        if metric and row is None:
-            claim["comparison"] = f"本做法的成效对照未包括{metric.name}"
-        elif row is not None:
+                 "comparison": f"本单位实施前后没有{metric.name}数据", "agreement": "无法对照"}
+        row = rows_by_metric.get(metric.id)
+        if row is not None:
             claim["comparison"] = f"{row['metric_name']}：{row['estimate'] if row['status'] == 'ok' else row['notes'][0]}"
             direction = _claim_direction(o)
             if row["status"] != "ok":
@@ -223,20 +226,35 @@ class PracticeEffects:
 
 def build_effects(model: StatsModel, practice_id: str, out: _Built) -> PracticeEffects:
     p = model.records.practices[practice_id]
-    effects = stats.practice_effects(model, practice_id, stats.practice_metric_ids(model, practice_id))
+    # the categories' metrics, then any metric the article's own figures speak of
+    claimed = [m.id for o in p.outcomes if (m := claim_metric(model, o))]
+    metric_ids = list(dict.fromkeys([*stats.practice_metric_ids(model, practice_id), *claimed]))
+    effects = stats.practice_effects(model, practice_id, metric_ids)
     if not effects:
         return PracticeEffects(None, {}, False)
     units = list(dict.fromkeys(e.unit for e in effects))
     sample = _sample(model, {x for e in effects for x in (e.unit, *e.group)})
     rows = {(e.unit, e.metric): effect_row(model, e, _sample(model, (e.unit, *e.group))) for e in effects}
     multi = len(units) > 1
+    # notes every row shares are said once, under the table
+    common = [n for n in next(iter(rows.values()))["notes"] if all(n in r["notes"] for r in rows.values())] \
+        if len(rows) > 1 else []
+    # one comparison group for every row: named once, not in each row
+    wheres = {r.get("group_where") for r in rows.values()}
+    if len(rows) > 1 and len(wheres) == 1 and None not in wheres:
+        common.insert(0, f"对照组为{wheres.pop()}")
+        for r in rows.values():
+            r["group"] = r["group_change"]
+    own_notes = ["；".join(n for n in r["notes"] if n not in common) for r in rows.values()]
+    notes_column = any(own_notes)
     header = [*(["单位"] if multi else []), "指标", "实施前 → 实施后（月均）", "对照组变化",
-              "相对对照组的差异", "排名 k/N", "说明"]
+              "相对对照组的差异", "排名 k/N", *(["说明"] if notes_column else [])]
     table_rows = [[*([r["unit"]] if multi else []), r["metric"], r["before_after"], r["group"], r["estimate"],
-                   r["rank"], "；".join(r["notes"]) or MISSING] for r in rows.values()]
+                   r["rank"], *([n or MISSING] if notes_column else [])] for r, n in zip(rows.values(), own_notes)]
     charts = [c for u in units[:MAX_EFFECT_CHARTS]
               if (c := _effect_chart(model, practice_id, u, [e for e in effects if e.unit == u], sample, out))]
     first_unit_rows = {e.metric: rows[(e.unit, e.metric)] for e in effects if e.unit == units[0]}
+    claims = _claims(model, p, first_unit_rows)
     windows = effects[0].windows
     after = windows.after_keys()
     period = (f"实施前 {_ym(windows.before_keys()[0])} 至 {_ym(windows.before_keys()[-1])}，"
@@ -258,12 +276,15 @@ def build_effects(model: StatsModel, practice_id: str, out: _Built) -> PracticeE
         "is_sample": sample,
         "sample_note": model.records.site.sample_note if sample else None,
         "table": {"header": header, "rows": table_rows},
-        "align": [*(["left"] if multi else []), "left", "right", "right", "right", "right", "left"],
+        "common_notes": "；".join(common) + "。" if common else None,
+        "align": [*(["left"] if multi else []), "left", "right", "right", "right", "right", "left"][:len(header)],
         "charts": charts,
         "more_units": len(units) > MAX_EFFECT_CHARTS,
         "claims": {"header": ["文章所述指标", "文章所述", "统计对照（相对对照组的差异）", "方向"],
                    "rows": [[c["label"], c["claim"], c["comparison"], c["agreement"]]
-                            for c in _claims(model, p, first_unit_rows)]} if p.outcomes else None,
+                            for c in claims]} if claims else None,
+        "claims_other": (f"文章另有 {len(p.outcomes) - len(claims)} 项数字在月度统计中没有对应的指标，见“工作成效”。"
+                         if len(p.outcomes) > len(claims) else None),
         "claims_unit": _name(model, units[0]) if multi else None,
     }
     return PracticeEffects(section, headlines, stats.lacks_comparison(effects))
@@ -277,10 +298,12 @@ def practice_effects_section(model, practice_id: str) -> Optional[dict]:
     """The 成效对照 section of a practice page, or None without statistics.
 
     Keys: title, method, not_proof, period (None for several units), is_sample,
-    sample_note, table {header, rows}, align (per column), charts (list of {chart, alt, csv,
-    csv_name, unit}), more_units, claims (None without outcomes, else a table
-    {header, rows}: the article's figure beside the comparison of the matching
-    metric), claims_unit (None unless several units)."""
+    sample_note, table {header, rows}, common_notes (what every row shares, or
+    None), align (per column), charts (list of {chart, alt, csv, csv_name,
+    unit}), more_units, claims (None unless some of the article's figures match
+    a metric, else a table {header, rows}: the figure beside the comparison of
+    that metric), claims_other (a sentence on the figures matching no metric,
+    or None), claims_unit (None unless several units)."""
     return build_effects(_model(model), practice_id, _Built({})).section
 
 
@@ -308,9 +331,9 @@ def effects_ranking(model, built: dict[str, PracticeEffects]) -> dict:
                        "rows": [{"place": str(i), "practice": pid, "unit": _name(model, uid),
                                  "estimate": h["estimate"], "rank": h["rank"], "n": str(h["n"]),
                                  "level": h["level"], "cls": h["cls"],
-                                 "notes": "；".join(h["notes"]) or MISSING}
+                                 "notes": "；".join(n for n in h["notes"] if n != SAMPLE_NOTE) or MISSING}
                                 for i, (pid, uid, h) in enumerate(entries, 1)]})
-    sample = any("样例数据" in h["notes"] for pe in built.values() for h in pe.headlines.values())
+    sample = any(SAMPLE_NOTE in h["notes"] for pe in built.values() for h in pe.headlines.values())
     return {"title": "成效对照", "method": METHOD_NOTE, "not_proof": NOT_PROOF,
             "is_sample": sample, "sample_note": model.records.site.sample_note if sample else None,
             "blocks": blocks,

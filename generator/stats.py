@@ -439,7 +439,7 @@ def ranking_metrics(model) -> list[str]:
 #   comparison group: units of U's kind under U's parent; fewer than 2 usable →
 #   under U's grandparent; fewer than 2 → the whole site. Left out: the other
 #   units of P, units of another practice starting within the windows, and
-#   units whose figures overlap U's (a bureau and its own stations).
+#   U's ancestors and descendants (their figures contain U's or lie inside them).
 #   change = after mean − before mean; estimate = U's change − the group's mean
 #   change (difference in differences); placebo rank: every member of U ∪ group
 #   gets the same estimate as if treated, U's rank k of N in the good direction,
@@ -608,44 +608,66 @@ def _descendants(model: StatsModel, unit_id: str) -> list[str]:
     return out
 
 
+def _pool(model: StatsModel, unit_id: str, level: str) -> Optional[tuple]:
+    """(key, units) of U's kind at one widening level, U included; None when the
+    level does not exist (no grandparent). Siblings share one pool (and key)."""
+    units = model.records.units
+    u = units[unit_id]
+    if level == "parent":
+        anchor = u.parent if u.parent in units else None
+    elif level == "grandparent":
+        anchor = units[u.parent].parent if u.parent in units else None
+        if anchor not in units:
+            return None
+    else:
+        anchor = "*"
+    key = ("pool", level, anchor, u.kind)
+    if key not in model._effects:
+        if level == "parent":
+            pool = model.children.get(anchor, []) if anchor else [x for x in units if units[x].parent not in units]
+        elif level == "grandparent":
+            pool = _descendants(model, anchor)
+        else:
+            pool = list(units)
+        model._effects[key] = sorted(x for x in pool if units[x].kind == u.kind)
+    return key, model._effects[key]
+
+
 def level_candidates(model, unit_id: str, level: str) -> Optional[list[str]]:
     """Units of U's kind at one widening level (U itself left out); None when the
     level does not exist (no grandparent)."""
     model = _model(model)
-    key = ("level", unit_id, level)
+    found = _pool(model, unit_id, level)
+    return None if found is None else [x for x in found[1] if x != unit_id]
+
+
+def lineage(model, unit_id: str) -> frozenset[str]:
+    """U's ancestors and descendants: their figures contain U's or are contained
+    in them, so none of them is ever U's comparison."""
+    model = _model(model)
+    key = ("lineage", unit_id)
     if key not in model._effects:
-        model._effects[key] = _level_candidates(model, unit_id, level)
+        up, cur, units = set(), model.records.units[unit_id].parent, model.records.units
+        while cur in units and cur not in up:
+            up.add(cur)
+            cur = units[cur].parent
+        model._effects[key] = frozenset(up | set(_descendants(model, unit_id)))
     return model._effects[key]
-
-
-def _level_candidates(model: StatsModel, unit_id: str, level: str) -> Optional[list[str]]:
-    units = model.records.units
-    u = units[unit_id]
-    if level == "parent":
-        pool = model.children.get(u.parent, []) if u.parent in units else \
-            [x for x in units if units[x].parent not in units]
-    elif level == "grandparent":
-        gp = units[u.parent].parent if u.parent in units else None
-        if gp not in units:
-            return None
-        pool = _descendants(model, gp)
-    else:
-        pool = list(units)
-    return sorted(x for x in pool if x != unit_id and units[x].kind == u.kind)
 
 
 def treated_units(model, practice_id: str, w: Windows) -> frozenset[str]:
     """The units left out as treated: the practice's own, and those of any other
     practice starting within the windows."""
     model = _model(model)
-    key = ("treated", practice_id, w)
+    key = ("treated", w.first, w.last)     # shared by every practice with these windows
     if key not in model._effects:
         starts, units = _practice_starts(model)
-        out = set(model.records.practices[practice_id].units)
+        out = set()
         for i in range(bisect.bisect_left(starts, w.first), bisect.bisect_right(starts, w.last)):
             out.update(units[i])
         model._effects[key] = frozenset(out)
-    return model._effects[key]
+    window_wide, own = model._effects[key], model.records.practices[practice_id].units
+    return window_wide if window_wide.issuperset(own) else window_wide | frozenset(own)
 
 
 def _practice_starts(model: StatsModel) -> tuple[list[int], list[tuple[str, ...]]]:
@@ -691,10 +713,69 @@ class Effect:
         return self.own.before is not None and 0 < abs(self.own.before) < TINY_BASE
 
 
+@dataclass(frozen=True)
+class RunningSums:
+    """Running sums over a series' months with a figure (x = month number − x0),
+    so that any window's count, mean and least-squares slope take two bisections
+    instead of a pass over its months: the comparison groups of thousands of
+    practices ask for the same unit's windows again and again."""
+    months: list[int]
+    x0: int
+    n: list[int]
+    y: list[float]
+    x: list[float]
+    xy: list[float]
+    xx: list[float]
+
+    @classmethod
+    def of(cls, values: dict[Key, float]) -> "RunningSums":
+        pts = sorted((month_index(k), v) for k, v in values.items())
+        x0 = pts[0][0] if pts else 0
+        out = cls([i for i, _ in pts], x0, [0], [0.0], [0.0], [0.0], [0.0])
+        for i, v in pts:
+            x = i - x0
+            out.n.append(out.n[-1] + 1)
+            out.y.append(out.y[-1] + v)
+            out.x.append(out.x[-1] + x)
+            out.xy.append(out.xy[-1] + x * v)
+            out.xx.append(out.xx[-1] + x * x)
+        return out
+
+    def window(self, first: int, last: int) -> tuple[int, float, float, float, float]:
+        """(n, Σy, Σx, Σxy, Σx²) over months first … last."""
+        a, b = bisect.bisect_left(self.months, first), bisect.bisect_right(self.months, last)
+        return (self.n[b] - self.n[a], self.y[b] - self.y[a], self.x[b] - self.x[a],
+                self.xy[b] - self.xy[a], self.xx[b] - self.xx[a])
+
+
+def window_change_fast(sums: RunningSums, w: Windows) -> WindowChange:
+    """window_change from running sums (the same figures, tested against it)."""
+    n, sy, sx, sxy, sxx = sums.window(w.before_first, w.before_last)
+    na, say, *_ = sums.window(w.after_first, w.after_last)
+    reason = "before_short" if n < MIN_MONTHS else "after_short" if na < MIN_MONTHS else None
+    slope = None
+    if n >= 2:
+        cxx = sxx - sx * sx / n
+        slope = (sxy - sx * sy / n) / cxx if cxx > 1e-9 else None
+    return WindowChange(n, na, sy / n if n else None, say / na if na else None, slope, reason)
+
+
 def _unit_change(model: StatsModel, unit_id: str, metric_id: str, w: Windows) -> WindowChange:
-    key = ("window", unit_id, metric_id, w)
+    key = ("window", unit_id, metric_id, w.before_first, w.after_last)
     if key not in model._effects:
-        model._effects[key] = window_change(series(model, unit_id, metric_id).values, w)
+        skey = ("sums", unit_id, metric_id)
+        if skey not in model._effects:
+            model._effects[skey] = RunningSums.of(series(model, unit_id, metric_id).values)
+        model._effects[key] = window_change_fast(model._effects[skey], w)
+    return model._effects[key]
+
+
+def _usable(model: StatsModel, pool: tuple, metric_id: str, w: Windows) -> list[str]:
+    """The units of a pool with enough figures in both windows (shared by every
+    practice starting in the same month)."""
+    key = ("usable", pool[0], metric_id, w.before_first, w.after_last)
+    if key not in model._effects:
+        model._effects[key] = [x for x in pool[1] if _unit_change(model, x, metric_id, w).usable]
     return model._effects[key]
 
 
@@ -702,16 +783,15 @@ def comparison_group(model, unit_id: str, metric_id: str, w: Windows,
                      treated: frozenset[str]) -> tuple[Optional[str], list[str], int]:
     """(level, members, excluded): the first level with at least MIN_GROUP usable
     units, widening parent → grandparent → site; (None, [], excluded at the
-    widest level) when none has enough."""
+    widest level) when none has enough. U's ancestors and descendants never count."""
     model = _model(model)
-    own = reporters(model, unit_id, metric_id)
+    line = lineage(model, unit_id)
     excluded = 0
     for level in LEVELS:
-        pool = level_candidates(model, unit_id, level)
+        pool = _pool(model, unit_id, level)
         if pool is None:
             continue
-        usable = [x for x in pool if _unit_change(model, x, metric_id, w).usable
-                  and not (reporters(model, x, metric_id) & own)]
+        usable = [x for x in _usable(model, pool, metric_id, w) if x != unit_id and x not in line]
         members = [x for x in usable if x not in treated]
         excluded = len(usable) - len(members)
         if len(members) >= MIN_GROUP:
@@ -757,6 +837,30 @@ def indexed(values: dict[Key, float], base: Optional[float], keys: list[Key]) ->
     if not base:
         return [None] * len(keys)
     return [values[k] / base * 100.0 if k in values else None for k in keys]
+
+
+def window_index(model, unit_id: str, metric_id: str, w: Windows) -> tuple[Optional[float], ...]:
+    """A unit's figures over both windows (S−12 … the after window's end) as an
+    index, its before mean = 100; all None without a (non-zero) before mean."""
+    model = _model(model)
+    key = ("index", unit_id, metric_id, w.before_first, w.after_last)
+    if key not in model._effects:
+        keys = [month_key(i) for i in range(w.before_first, w.after_last + 1)]
+        model._effects[key] = tuple(indexed(series(model, unit_id, metric_id).values,
+                                            _unit_change(model, unit_id, metric_id, w).before, keys))
+    return model._effects[key]
+
+
+def group_band(model, group: Iterable[str], metric_id: str, w: Windows) -> list[tuple]:
+    """Per month of both windows: (mean, min, max, count) of the group's indexed
+    figures (members without a figure that month left out; all None when none has one)."""
+    model = _model(model)
+    rows = [window_index(model, x, metric_id, w) for x in group]
+    out = []
+    for month in zip(*rows) if rows else []:
+        vals = [v for v in month if v is not None]
+        out.append((sum(vals) / len(vals), min(vals), max(vals), len(vals)) if vals else (None, None, None, 0))
+    return out
 
 
 def practice_effects(model, practice_id: str, metric_ids: Optional[Iterable[str]] = None) -> list[Effect]:

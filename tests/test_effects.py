@@ -233,3 +233,28 @@ def test_indexed_and_group_mean():
     model = stats.build(basic())
     assert stats.group_mean_series(model, ["b", "c", "d"], "crime", [(2019, 1), (2020, 1)]) == \
         pytest.approx([10.0, 9.0])
+
+
+def test_running_sums_agree_with_the_direct_formulas():
+    import random
+    rnd = random.Random(7)
+    for trial in range(200):
+        values = {(2019 + i // 12, i % 12 + 1): float(rnd.choice([rnd.randint(0, 40), round(rnd.uniform(80, 99), 1)]))
+                  for i in range(36) if rnd.random() < 0.8}
+        start = (2020, rnd.randint(1, 12))
+        w = stats.practice_windows(start, values)
+        direct = stats.window_change(values, w)
+        fast = stats.window_change_fast(stats.RunningSums.of(values), w)
+        assert (fast.n_before, fast.n_after, fast.reason) == (direct.n_before, direct.n_after, direct.reason)
+        for a, b in ((fast.before, direct.before), (fast.after, direct.after), (fast.slope, direct.slope)):
+            assert (a is None) == (b is None) and (a is None or a == pytest.approx(b, abs=1e-9))
+
+
+def test_window_index_and_group_band():
+    model = stats.build(basic())
+    w = stats.effect(model, "p", "a", "crime").windows
+    assert stats.window_index(model, "b", "crime", w) == pytest.approx((100.0,) * 12 + (90.0,) * 12)
+    band = stats.group_band(model, ["b", "c", "d"], "crime", w)
+    # after the start: b 90, c 100, d 10/12·100
+    assert band[12] == pytest.approx(((90 + 100 + 1000 / 12) / 3, 1000 / 12, 100.0, 3))
+    assert band[0] == pytest.approx((100.0, 100.0, 100.0, 3))

@@ -71,7 +71,9 @@ def test_practice_section_context_and_charts():
     assert sec["is_sample"] and sec["table"]["header"][0] == "指标"
     # the category's metrics, in its order (site_config/categories.yml `metrics`)
     assert [r[0] for r in sec["table"]["rows"]] == ["化解矛盾纠纷（起/月）", "刑事警情（起/月）"]
-    assert all("样例数据" in r[-1] for r in sec["table"]["rows"])
+    # notes every row shares are said once under the table; no empty 说明 column
+    assert sec["common_notes"].endswith("样例数据。") and "说明" not in sec["table"]["header"]
+    assert "可比单位少于 10 个，排名只是很弱的证据" in sec["common_notes"]
     chart = sec["charts"][0]
     assert chart["chart"] == "charts/effects/liuzhuang-sanfang/liuzhuang-pcs.svg"
     assert "相对对照组的差异为 −3.1 起（−31.6%）" in chart["alt"] and "在 4 个单位中排第 1" in chart["alt"]
@@ -88,7 +90,7 @@ def test_practice_section_context_and_charts():
     # the article's claim beside the comparison
     claims = {r[0]: r for r in sec["claims"]["rows"]}
     assert claims["刑事警情"][1:] == ["同比下降 28.4%（2021年4-10月）", "刑事警情：−3.1 起（−31.6%）", "方向一致"]
-    assert claims["回访群众"][2] == "统计中没有对应的指标"
+    assert "回访群众" not in claims and sec["claims_other"].startswith("文章另有 1 项数字")
     # the shiqiao practice: its category maps to no metric it reports → every metric is not
     # used; mass-prevention has no mapping in this fixture, so all metrics are compared
     assert "shiqiao-yexun" in site.effects
@@ -145,7 +147,8 @@ def test_validate_warns_without_a_comparison_group(tmp_path, capsys):
     assert "提示" not in capsys.readouterr().out
     records, problems = load_records(REPO, fx)
     sec = statpages.site_stats(stats.build(records)).effects["liuzhuang-sanfang"]
-    assert "无可比单位" in sec["table"]["rows"][0][-1] and sec["charts"] == []
+    assert "无可比单位" in sec["common_notes"] and sec["charts"] == []
+    assert sec["table"]["rows"][0][2:5] == ["—", "—", "—"]       # no group change, estimate or rank
 
 
 # ------------------------------------------------------------------ brute force on the live records
