@@ -76,7 +76,7 @@ def test_practice_section_context_and_charts():
     assert "可比单位少于 10 个，排名只是很弱的证据" in sec["common_notes"]
     chart = sec["charts"][0]
     assert chart["chart"] == "charts/effects/liuzhuang-sanfang/liuzhuang-pcs.svg"
-    assert "相对对照组的差异为 −3.1 起（−31.6%）" in chart["alt"] and "在 4 个单位中排第 1" in chart["alt"]
+    assert "相对对照组的差异为 ↓3.1 起（↓31.6%）" in chart["alt"] and "在 4 个单位中排第 1" in chart["alt"]
     spec = next(charts.ChartSpec(*f) for f in site.figures if f[0] == chart["chart"])
     assert spec.kind == "effect" and spec.data["sample"] is True
     assert spec.data["months"][0] == "2020-04" and spec.data["months"][spec.data["start"]] == "2021-04"
@@ -89,7 +89,7 @@ def test_practice_section_context_and_charts():
     assert ["柳庄派出所", "刑事警情", "2021-04", "0"] == rows[1 + 19 + 12][:4]
     # the article's claim beside the comparison
     claims = {r[0]: r for r in sec["claims"]["rows"]}
-    assert claims["刑事警情"][1:] == ["同比下降 28.4%（2021年4-10月）", "刑事警情：−3.1 起（−31.6%）", "方向一致"]
+    assert claims["刑事警情"][1:] == ["同比下降 28.4%（2021年4-10月）", "刑事警情：↓3.1 起（↓31.6%）", "方向一致"]
     assert "回访群众" not in claims and sec["claims_other"].startswith("文章另有 1 项数字")
     # the shiqiao practice: its category maps to no metric it reports → every metric is not
     # used; mass-prevention has no mapping in this fixture, so all metrics are compared
@@ -108,7 +108,7 @@ def test_pages_link_and_words(tmp_path):
     unit = (out / "units" / "liuzhuang-pcs.md").read_text(encoding="utf-8")
     assert "## 做法成效对照" in unit
     assert re.search(r"\[柳庄派出所“三访三清”调解法\]\(\.\./practices/liuzhuang-sanfang\.md\)：化解矛盾纠纷相对对照组的差异 "
-                     r'<span class="jy-change jy-good">\\\+4\.0 起（\\\+19\.0%）</span>，排名 1/4', unit)
+                     r'<span class="jy-change jy-good">↑4\.0 起（↑19\.0%）</span>，排名 1/4', unit)
     page = (out / "stats" / "effects.md").read_text(encoding="utf-8")
     assert page.startswith("---\ntitle: 成效对照\n")
     assert "[柳庄派出所“三访三清”调解法](../practices/liuzhuang-sanfang.md)" in page
@@ -123,7 +123,9 @@ def test_ranking_page_orders_by_the_good_direction():
     page = statpages.site_stats(model).effects_page
     crime = next(b for b in page["blocks"] if b["metric"].startswith("刑事警情"))
     assert crime["direction"] == "数值越低越好"
-    ests = [float(r["estimate"].split("（")[1].rstrip("%）").replace("−", "-")) for r in crime["rows"]]
+    def signed(text):  # "↓20.7%" → -20.7
+        return {"↑": 1, "↓": -1, "→": 0}[text[0]] * float(text[1:].rstrip("%"))
+    ests = [signed(r["estimate"].split("（")[1].rstrip("）")) for r in crime["rows"]]
     assert ests == sorted(ests)
 
 
