@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 from ..model import Practice, Records
-from ..pages import KIND_LABELS, ancestors, outcome_text, paragraphs, plain
+from ..messages import KIND_NAMES
+from ..pages import ancestors, outcome_text, paragraphs, plain
 from .figures import Figure, FigureContext, practice_figures
 from .selection import Selected
 
@@ -67,7 +68,7 @@ def _unit(records: Records, uid: str) -> dict:
     u = records.units[uid]
     region = " ".join(x for x in (u.region.province, u.region.city, u.region.county) if x)
     chain = [a.name for a in ancestors(records.units, uid)]
-    return {"name": u.name, "kind": KIND_LABELS[u.kind],
+    return {"name": u.name, "kind": KIND_NAMES[u.kind],
             "place": " › ".join([region, *chain]) if chain else region}
 
 
