@@ -354,7 +354,8 @@ class Planner:
         L = Linker(self.r, path)
         c = self.r.categories[cid]
         ctx = {"title": md(c.name), "description": md_block(c.description or ""),
-               "practices": [L.practice(p) for p in newest_first(self.by_category[cid])]}
+               "practices": [L.practice(p) for p in newest_first(self.by_category[cid])],
+               "downloads": []}  # 经验汇编 of this category, when site.yml publishes one (compile/publish.py)
         return PageSpec(path, "category.md.j2", c.name, ctx, search=False)
 
     def region_tree(self, L: Linker) -> list[dict]:

@@ -354,3 +354,85 @@ def test_docx_cover_headings_tables_pictures(tree, tmp_path, monkeypatch):
     first = out.read_bytes()
     assert main(argv) == 0
     assert out.read_bytes() == first
+
+
+# ------------------------------------------------------------------ on the site
+
+SITE_COMPILATIONS = """
+compilations:
+  - id: tiaojie
+    title: 矛盾纠纷化解做法汇编
+    category: dispute-mediation
+    pdf: false
+    docx: true
+  - id: laixi
+    title: 莱西做法汇编
+    region: laixi-psb
+    pdf: false
+    docx: true
+"""
+
+
+def with_compilations(root: Path, text: str = SITE_COMPILATIONS) -> Path:
+    site = root / "site_config" / "site.yml"
+    site.write_text(site.read_text(encoding="utf-8") + text, encoding="utf-8")
+    return root
+
+
+def test_site_compilations_rebuilt_only_when_their_content_changes(tree, tmp_path):
+    need_docx()
+    from generator.compile.publish import publish
+    root, cache = with_compilations(tree), tmp_path / "cache"
+    first, problems = publish(records_of(root), cache)
+    assert not problems
+    assert [(p.config.id, p.count, p.built, sorted(p.files)) for p in first] == [
+        ("tiaojie", 2, 1, ["compilations/tiaojie.docx"]), ("laixi", 2, 1, ["compilations/laixi.docx"])]
+    again, _ = publish(records_of(root), cache)
+    assert [p.built for p in again] == [0, 0]
+    assert [p.files for p in again] == [p.files for p in first]
+    # a practice only 莱西 holds changes: only that compilation is rebuilt
+    path = root / "records/practices/hexi-yejian.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("每周固定时间", "每周两次固定时间"), encoding="utf-8")
+    changed, _ = publish(records_of(root), cache)
+    assert [p.built for p in changed] == [0, 1]
+    # its statistics (a chart) change: 夏格庄 is in both
+    stats = root / "records/stats/xiagezhuang-pcs/2019.yml"
+    stats.write_text(stats.read_text(encoding="utf-8").replace("criminal_cases: 5,", "criminal_cases: 6,"),
+                     encoding="utf-8")
+    assert [p.built for p in publish(records_of(root), cache)[0]] == [1, 1]
+    # its settings change
+    site = root / "site_config/site.yml"
+    site.write_text(site.read_text(encoding="utf-8").replace("莱西做法汇编", "莱西市做法汇编"), encoding="utf-8")
+    assert [p.built for p in publish(records_of(root), cache)[0]] == [0, 1]
+
+
+def test_site_compilations_pages_and_links(tree, tmp_path):
+    need_docx()
+    from generator.compile.publish import PAGE, attach, publish
+    from generator.pages import plan_pages
+    records = records_of(with_compilations(tree))
+    published, _ = publish(records, tmp_path / "cache")
+    pages = plan_pages(records)
+    attach(pages, published)
+    by_path = {p.path: p for p in pages}
+    links = by_path["categories/dispute-mediation.md"].context["downloads"]
+    assert [d["href"] for d in links] == ["../compilations/tiaojie.docx"]
+    assert links[0]["text"].startswith("矛盾纠纷化解做法汇编（Word 文件，")
+    assert by_path["categories/public-service.md"].context["downloads"] == []
+    page = by_path[PAGE]
+    assert [i["title"] for i in page.context["items"]] == ["矛盾纠纷化解做法汇编", "莱西做法汇编"]
+    assert page.context["items"][1]["downloads"][0]["href"] == "compilations/laixi.docx"
+
+
+def test_site_compilation_with_a_bad_selection_is_a_problem_at_its_line(tree, tmp_path):
+    from generator.compile.publish import publish
+    root = with_compilations(tree, "\ncompilations:\n  - id: x\n    title: 测试\n    tag: 不存在的标签\n")
+    published, problems = publish(records_of(root), tmp_path / "cache")
+    assert published == []
+    [p] = problems
+    assert p.path == "site_config/site.yml" and p.line > 1
+    assert p.message.startswith("经验汇编“x”：找不到标签“不存在的标签”。")
+
+
+def test_no_compilations_by_default():
+    assert records_of(REPO).site.compilations == []
