@@ -156,6 +156,6 @@ COMPILE_MISSING_DEP = ("生成{kind}需要 {package}，当前环境没有安装�
                        "（在仓库里开发时用 pip install -e '.[compile]'）。{extra}")
 COMPILE_PANGO = ("WeasyPrint 还需要系统的 Pango 排版库：Debian/Ubuntu 上运行 "
                  "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk。")
-COMPILE_WRITTEN = "✔ 已生成{kind}：{path}（收录 {n} 条经验做法，{pages}{kib} KB，用时 {secs:.1f} 秒）"
+COMPILE_WRITTEN = "✔ 已生成 {kind}：{path}（收录 {n} 条经验做法，{pages}{kib} KB，用时 {secs:.1f} 秒）"
 COMPILE_NOT_WRITTEN = "没有生成文件{kept}。"
 COMPILE_KEPT = "，原有的 {path} 保持不变"
