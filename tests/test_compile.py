@@ -300,13 +300,22 @@ def test_pdf_charts_are_vector(sample_pdf):
     assert len(out.splitlines()) == 2, out     # the header lines only
 
 
-def test_pdf_is_byte_identical_with_source_date_epoch(tree, tmp_path, monkeypatch):
+def test_pdf_is_byte_identical_and_falls_back_for_rare_characters(tree, tmp_path, monkeypatch):
+    """堃 (GBK, not GB2312) is not in the bundled subset: the system's Noto CJK
+    sets it, and is embedded too."""
     need_pdf()
+    path = tree / "records/practices/hexi-yejian.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("民警定时到村里", "民警王堃定时到村里"),
+                    encoding="utf-8")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
     for out in (a, b):
         assert main(["compile", "--root", str(tree), "--region", "laixi-psb", "--out", str(out)]) == 0
     assert a.read_bytes() == b.read_bytes()
+    assert "民警王堃定时到村里" in squeeze("".join(pdf_pages(a)))
+    fonts = subprocess.run(["pdffonts", str(a)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert any("Jingyan-Sans-SC" in f for f in fonts) and len(fonts) >= 2
+    assert all(f[-25:].split()[0] == "yes" for f in fonts), fonts
 
 
 # ------------------------------------------------------------------ Word
@@ -436,3 +445,14 @@ def test_site_compilation_with_a_bad_selection_is_a_problem_at_its_line(tree, tm
 
 def test_no_compilations_by_default():
     assert records_of(REPO).site.compilations == []
+
+
+def test_pdf_headings_never_end_a_page(sample_pdf):
+    records = records_of(REPO)
+    heads = {"概要", "主要做法", "工作成效", "月度统计", "出处"}
+    for pid in ORDER:
+        heads |= {f"{i}．{m.name}" for i, m in enumerate(records.practices[pid].measures, 1)}
+    for n, page in enumerate(pdf_pages(sample_pdf), 1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        body = [line for line in lines if not re.fullmatch(r"—\s*\d+\s*—", line)]
+        assert body and body[-1] not in heads, f"page {n} ends with the heading {body[-1]!r}"
