@@ -26,9 +26,9 @@ def add_arguments(p):
     p.add_argument("--since", metavar="YYYY-MM", help="只收报告期截至这个年月或更晚的做法，如 2020-01")
     p.add_argument("--practice", action="append", default=[], metavar="编号",
                    help="收录指定的做法（可写多次，按书写顺序排列）；与其他条件同时使用时须都满足")
-    p.add_argument("--title", help="封面标题（默认“经验汇编”）")
+    p.add_argument("--title", metavar="标题", help="封面标题（默认“经验汇编”）")
     p.add_argument("--compiler", metavar="编印单位", help="封面上的编印单位（默认网站名称）")
-    p.add_argument("--records", help="另一套记录所在的文件夹（默认仓库本身）")
+    p.add_argument("--records", metavar="文件夹", help="另一套记录所在的文件夹（默认仓库本身）")
 
 
 def _fail(message: str, out: Path) -> int:
