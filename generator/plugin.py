@@ -76,6 +76,7 @@ def progress(stage: str, **figures) -> None:
 
 class JingyanPlugin(BasePlugin[JingyanConfig]):
     supports_multiple_instances = False
+    compilations: list = []  # 经验汇编 published with the site (none unless site.yml lists some)
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).parent
