@@ -72,8 +72,8 @@ def run(args) -> int:
         written = write(doc, fmt, root / CACHE_DIR)
     except ChartError as e:
         return _fail(f"图表无法绘制：{e}", out)
-    except OSError as e:  # fonts, cache folder
-        return _fail(f"生成{KIND_NAMES[fmt]}时出错：{e}", out)
+    except Exception as e:  # fonts, cache folder, or a bug: said in a sentence, not a traceback
+        return _fail(f"生成{KIND_NAMES[fmt]}时出错（{type(e).__name__}：{e}）。请把这条信息告诉维护网站的同事。", out)
     try:
         write_atomic(out, written.data)
     except OSError as e:
