@@ -403,10 +403,12 @@ FIGURES = {"trend": _trend_figure, "ranking": _ranking_figure, "effect": _effect
 REUSABLE = {"trend"}
 
 
-def render(spec: ChartSpec, out, fmt: str = "svg", rc: Optional[dict] = None, reuse: bool = True) -> None:
+def render(spec: ChartSpec, out, fmt: str = "svg", rc: Optional[dict] = None, reuse: bool = True,
+           dpi: int = 110) -> None:
     """Draw `spec` into a path or binary file object; a missing glyph raises ChartError.
     `rc` overrides the style (tests use {"svg.fonttype": "none"} to read the text);
-    `reuse`: draw trend charts on this process's kept figure (see _TrendCanvas)."""
+    `reuse`: draw trend charts on this process's kept figure (see _TrendCanvas);
+    `dpi`: pixels per inch of a PNG (经验汇编's Word file asks for print resolution)."""
     import matplotlib
     setup_font()
     try:
@@ -420,7 +422,7 @@ def render(spec: ChartSpec, out, fmt: str = "svg", rc: Optional[dict] = None, re
                 fig = make(spec.data, reuse=tuple(sorted((rc or {}).items())))
             else:
                 fig = make(spec.data)
-            fig.savefig(out, format=fmt, metadata=METADATA if fmt == "svg" else None, dpi=110)
+            fig.savefig(out, format=fmt, metadata=METADATA if fmt == "svg" else None, dpi=dpi)
         except UserWarning as w:
             raise ChartError(f"图表 {spec.name}：{w}") from None
 

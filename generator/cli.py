@@ -20,6 +20,7 @@ COMMANDS = {
     "schema": ("generator.commands.schema", "生成记录的 JSON Schema（编辑器自动补全用）"),
     "new": ("generator.commands.new", "按模板新建一条记录：unit、practice、brand 或 stats"),
     "import-stats": ("generator.importers.stats", "从表格（.xlsx .xls .ods .csv .txt）导入月度统计"),
+    "compile": ("generator.commands.compile", "生成经验汇编：把选定的经验做法编成可打印的 PDF 或 Word 文件"),
     "import-article": ("generator.importers.article", "从新闻或工作报告文章生成经验做法草稿"),
 }
 

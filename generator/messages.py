@@ -184,3 +184,22 @@ WARN_SUMMARY = "另有 {n} 条提示（不影响检查通过）。"
 PLACEHOLDER_LEFT = "还留着占位文字“{text}”，请换成实际内容。还没写完的经验做法可以先保持 status: draft（草稿不发布）。"
 UNLINKED_UNIT = ("文中提到的单位“{name}”还没有关联：请建立记录（jingyan new unit --name {name}）"
                  "或找到已有单位，把编号写进 units，再从 unlinked_units 中删去这一项。")
+
+# --- 经验汇编 (jingyan compile)
+COMPILE_UNKNOWN = "找不到{what}“{value}”。{hint}"
+COMPILE_DID_YOU_MEAN = "是不是：{near}？"
+COMPILE_LIST_HINT = "现有的{what}：{names}。"
+COMPILE_DRAFT = "经验做法“{value}”还是草稿（status: draft），汇编不收录草稿。请先把它改为 published 并通过检查。"
+COMPILE_REPEATED = "--practice 重复写了“{value}”。每条经验做法只收录一次，请删去重复的一项。"
+COMPILE_FILTERED_OUT = "经验做法“{value}”不符合其他筛选条件（{filters}），不会收录。请去掉这个 --practice 或放宽条件。"
+COMPILE_EMPTY = "没有符合条件的经验做法（{filters}）。请放宽条件，例如去掉 --since 或换一个分类。"
+COMPILE_BAD_MONTH = "--since 的“{value}”不是有效的年月，请写成 2019-06 这样的格式。"
+COMPILE_BAD_OUT = "--out 的“{value}”不是 .pdf 或 .docx 文件：汇编只能生成 PDF（.pdf）或 Word（.docx）。"
+COMPILE_MISSING_DEP = ("生成{kind}需要 {package}，当前环境没有安装（{err}）。请运行：\n"
+                       "    pip install 'jingyan[compile]'\n"
+                       "（在仓库里开发时用 pip install -e '.[compile]'）。{extra}")
+COMPILE_PANGO = ("WeasyPrint 还需要系统的 Pango 排版库：Debian/Ubuntu 上运行 "
+                 "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk。")
+COMPILE_WRITTEN = "✔ 已生成 {kind}：{path}（收录 {n} 条经验做法，{pages}{kib} KB，用时 {secs:.1f} 秒）"
+COMPILE_NOT_WRITTEN = "没有生成文件{kept}。"
+COMPILE_KEPT = "，原有的 {path} 保持不变"

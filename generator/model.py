@@ -241,6 +241,23 @@ class CategoriesConfig:
 
 
 @dataclass
+class CompilationConfig:
+    """一份随网站发布的经验汇编（jingyan compile 的筛选条件）；条件都写时须同时满足。"""
+    id: str = f("汇编编号：用作下载文件名，如：fengqiao-huibian", kind="id")
+    title: str = f("封面标题，如：“枫桥经验”做法汇编")
+    compiler: Optional[str] = f("封面上的编印单位（默认网站名称）", default=None)
+    category: Optional[str] = f("只收某个分类（分类编号）", default=None)
+    region: Optional[str] = f("只收某个单位及其全部下属单位的做法（单位编号）", default=None)
+    tag: Optional[str] = f("只收带有这个标签的做法", default=None)
+    brand: Optional[str] = f("只收体现某个警务品牌的做法（品牌编号）", default=None)
+    since: Optional[str] = f("只收报告期截至这个年月或更晚的做法，如：2020-01", default=None, kind="month")
+    practices: list[str] = f("指定收录的做法编号（按此顺序排列）", default=[])
+    pdf: bool = f("是否生成 PDF", default=True)
+    docx: bool = f("是否生成 Word 文件（.docx）", default=False)
+    where: Where = where_field()
+
+
+@dataclass
 class SiteConfig:
     title: str = f("网站名称")
     description: str = f("网站简介（首页显示）")
@@ -251,6 +268,8 @@ class SiteConfig:
     search_scope: str = f("搜索索引收录的内容：auto 按记录多少自动选择；full 全文；summary 标题、概要和单位简介；"
                           "titles 只收标题、所属单位、分类和品牌简介（记录很多时读者打开搜索最快）",
                           default="auto", choices=("auto", "full", "summary", "titles"))
+    compilations: list[CompilationConfig] = f("随网站发布的经验汇编（PDF/Word 下载）；默认不发布，"
+                                              "需要安装 jingyan[compile]", default=[])
     where: Where = where_field()
 
 

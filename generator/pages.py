@@ -62,21 +62,30 @@ _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])")
 
 
+def plain(text) -> str:
+    """Record text on one line: a line break between Chinese characters joins
+    them, other runs of white space become one space (also used by 经验汇编)."""
+    return " ".join(_CJK_BREAK.sub("", str(text)).split())
+
+
+def paragraphs(text) -> list[str]:
+    """Multi-line record text as its paragraphs (blank-line separated), each plain."""
+    return [plain(p) for p in re.split(r"\n\s*\n", str(text).strip()) if p.strip()]
+
+
 def md(text) -> str:
     """Record text as inert inline Markdown that renders exactly as typed:
     HTML-escaped, Markdown punctuation escaped (no links, no attribute lists,
     no emphasis), nothing at its start read as a block (list, rule, notice),
     one line."""
-    text = " ".join(_CJK_BREAK.sub("", str(text)).split())
-    text = _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    text = _MD_SPECIAL.sub(r"\\\1", html.escape(plain(text), quote=False))
     text = _MD_ENTITY_RE.sub(lambda m: _MD_ENTITY[m.group(0)], text)
     return _BLOCK_START.sub(lambda m: m.group(1) + "\\" if m.group(1) else _BLOCK_ESCAPE[m.group(2)], text, count=1)
 
 
 def md_block(text) -> str:
     """Multi-line record text: paragraphs kept, every line inert."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", str(text).strip()) if p.strip()]
-    return "\n\n".join(md(p) for p in paragraphs)
+    return "\n\n".join(md(p) for p in paragraphs(text))
 
 
 def front_value(text) -> str:
@@ -169,14 +178,19 @@ def number_text(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}".rstrip("0").rstrip(".")
 
 
-def outcome_row(o) -> dict:
-    """An outcome as the words and figure a reader sees in the table."""
+def outcome_text(o) -> dict:
+    """An outcome as the plain words and figure a reader sees (site and 经验汇编)."""
     if o.change is not None:
         verb = "下降" if o.change < 0 else "上升" if o.change > 0 else "持平"
         figure = f"{'同比' if o.yoy else ''}{verb} {number_text(abs(o.change))}{o.unit}"
     else:
         figure = f"{number_text(o.value)}{'余' if o.approximate else ''}{o.unit}"
-    return {"label": md(o.label), "figure": md(figure), "period": md(o.period or "—")}
+    return {"label": plain(o.label), "figure": figure, "period": plain(o.period or "—")}
+
+
+def outcome_row(o) -> dict:
+    """An outcome as the words and figure a reader sees in the table."""
+    return {k: md(v) for k, v in outcome_text(o).items()}
 
 
 def source_row(s) -> dict:
@@ -381,7 +395,8 @@ class Planner:
         L = Linker(self.r, path)
         c = self.r.categories[cid]
         ctx = {"title": md(c.name), "description": md_block(c.description or ""),
-               "practices": [L.practice(p) for p in newest_first(self.by_category[cid])]}
+               "practices": [L.practice(p) for p in newest_first(self.by_category[cid])],
+               "downloads": []}  # 经验汇编 of this category, when site.yml publishes one (compile/publish.py)
         return PageSpec(path, "category.md.j2", c.name, ctx, search=False)
 
     def region_tree(self, L: Linker) -> list[dict]:

@@ -96,6 +96,7 @@ def add_packaged_assets(files, config) -> None:
 
 class JingyanPlugin(BasePlugin[JingyanConfig]):
     supports_multiple_instances = False
+    compilations: list = []  # 经验汇编 published with the site (none unless site.yml lists some)
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).parent
@@ -137,11 +138,24 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         plan = plan_site(records, phrases)
         self.pages, self.csvs = plan.pages, plan.csvs
         self.charts = [ChartSpec(name, kind, data) for name, kind, data in plan.figures]
+        self.compilations = self.publish_compilations(records) if records.site.compilations else []
         self.sources = {p.path: p.source for p in self.pages if p.source}
         self.specs = {p.path: p for p in self.pages}
         progress("compute", pages=len(self.pages), charts=len(self.charts), words=words, seconds=f"{time.perf_counter() - t:.2f}")
         config.nav = self.navigation(config)
         return config
+
+    def publish_compilations(self, records) -> list:
+        """经验汇编 listed in site.yml: built or reused (generator/compile/publish.py), pages planned."""
+        from .compile.publish import attach, publish
+        t = time.perf_counter()
+        published, problems = publish(records, self.root / self.config.cache_dir)
+        if problems:
+            raise PluginError(M.BUILD_FAILED.format(n=len(problems)) + "\n" + format_problems(problems))
+        attach(self.pages, published)
+        progress("compile", documents=sum(len(p.files) for p in published), drawn=sum(p.built for p in published),
+                 seconds=f"{time.perf_counter() - t:.2f}")
+        return published
 
     def navigation(self, config) -> list:
         """Index pages only: record pages are reached from them, so each page's
@@ -150,7 +164,8 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         categories = [f"categories/{cid}.md" for cid in r.categories
                       if any(cid in p.categories for p in r.practices.values())]
         nav = [{"首页": "index.md"},
-               {"经验做法": ["practices/index.md", *categories, "tags.md"]},
+               {"经验做法": ["practices/index.md", *categories, "tags.md",
+                         *(["compilations.md"] if self.compilations else [])]},
                {"警务品牌": ["brands/index.md"]},
                {"单位": ["regions/index.md", "az.md"]}]
         if any(p.path == "stats/index.md" for p in self.pages):
@@ -181,6 +196,8 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
                 files.append(dirty.page_file(config, once(spec.path), render_page(env, spec)))
             for name, text in sorted(self.csvs.items()):
                 files.append(File.generated(config, once(name), content=text))
+            for name, path in sorted((n, p) for c in self.compilations for n, p in c.files.items()):
+                files.append(File.generated(config, once(name), abs_src_path=str(path)))
         except (TemplateProblem, UnsafePath) as e:
             raise PluginError(str(e)) from None
         progress("render", pages=len(self.pages), seconds=f"{time.perf_counter() - t:.2f}")
