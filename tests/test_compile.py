@@ -280,6 +280,18 @@ def test_pdf_has_every_part_of_a_practice(sample_pdf):
         assert part in text, part
 
 
+def test_pdf_shows_the_comparison_where_statistics_allow(sample_pdf):
+    """A practice with statistics around its start shows its 成效对照 (chart, table,
+    the method and that a comparison is not proof), not the plain trend charts."""
+    pages = [squeeze(t) for t in pdf_pages(sample_pdf)]
+    practices = records_of(REPO).practices
+    first, after = (next(i for i, t in enumerate(pages) if t.startswith("测试用经验汇编" + squeeze(practices[p].title)))
+                    for p in ("xiagezhuang-sitou", "yingxionglu-lanying"))
+    text = "".join(pages[first:after])
+    for part in ("成效对照", "夏格庄派出所·成效对照", "对照组变化", "排名k/N", "不能证明变化来自这项做法"):
+        assert part in text, part
+
+
 def test_pdf_fonts_all_embedded_and_a4(sample_pdf):
     out = subprocess.run(["pdffonts", str(sample_pdf)], capture_output=True, text=True, check=True).stdout
     rows = out.splitlines()[2:]

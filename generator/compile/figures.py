@@ -6,11 +6,12 @@ figures wins, so a better account of a practice's effect replaces the
 fallback rather than adding to it:
 
     from generator.compile import figures
-    figures.register(comparison_figures)     # 成效对照 (issue #17): tried first
+    figures.register(another_source)     # tried before those already there
 
-Until such a source is registered (or when it has nothing for a practice,
-e.g. too few months of statistics), a practice shows the trend charts of its
-units' monthly statistics (`trend_figures`), as the unit pages do. A Figure
+The practice's 成效对照 (`comparison_figures`) comes first; when it has nothing
+for a practice (no statistics around its start, too few months), the practice
+shows the trend charts of its units' monthly statistics (`trend_figures`), as
+the unit pages do. A Figure
 carries a `charts.ChartSpec`, so every writer draws it the same way: SVG
 (vector) for the PDF, high-resolution PNG for Word.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .. import stats
+from .. import statpages, stats
 from ..charts import ChartSpec
 from ..model import Practice, Records
 
@@ -40,13 +41,13 @@ class FigureContext:
     computed once for the whole compilation (the same as the site's)."""
     records: Records
     model: stats.StatsModel
-    site: stats.SiteStats
+    site: statpages.SiteStats
     specs: dict[str, tuple[str, dict]]   # chart path → (kind, data)
 
     @classmethod
     def build(cls, records: Records) -> "FigureContext":
         model = stats.build(records)
-        site = stats.site_stats(model)
+        site = statpages.site_stats(model)
         return cls(records, model, site, {name: (kind, data) for name, kind, data in site.figures})
 
 
@@ -91,7 +92,23 @@ def trend_figures(ctx: FigureContext, practice: Practice) -> list[Figure]:
     return out
 
 
-SOURCES: list[FigureSource] = [trend_figures]
+def comparison_figures(ctx: FigureContext, practice: Practice) -> list[Figure]:
+    """The practice page's 成效对照 (effectpages): one indexed chart per unit, the
+    comparison table with the first, and the notes that keep it honest."""
+    section = ctx.site.effects.get(practice.id)
+    if not section or not section["charts"]:
+        return []
+    notes = [n for n in (section["sample_note"], section["period"], section["common_notes"],
+                         section["method"], section["not_proof"]) if n]
+    out = []
+    for i, chart in enumerate(section["charts"]):
+        kind, data = ctx.specs[chart["chart"]]
+        out.append(Figure(f"{chart['unit']} · 成效对照", ChartSpec(chart["chart"], kind, data), chart["alt"],
+                          section["table"] if i == 0 else None, notes if i == 0 else [], "comparison"))
+    return out
+
+
+SOURCES: list[FigureSource] = [comparison_figures, trend_figures]
 
 
 def register(source: FigureSource) -> None:
