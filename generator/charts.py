@@ -2,8 +2,11 @@
 
     specs = plan_charts(model)                       # model = stats.build(records)
     report = draw_charts(specs, cache_dir)           # only what changed is drawn
-    for name, path in report.files.items():          # name: "charts/units/<id>/<group>.svg"
-        copy path → site_dir / name
+    place(report.files, site_dir)                    # name: "charts/units/<id>/<group>.svg"
+
+    drawing = Drawing(specs, cache_dir)              # the same in a background thread
+    ...                                              # (the plugin: while MkDocs renders)
+    place(drawing.join().files, site_dir)
 
 Text is laid out with the font shipped in generator/fonts/ (a GB2312 subset
 of Noto Sans CJK SC, see its README), registered with matplotlib by path, so
@@ -29,6 +32,8 @@ import math
 import multiprocessing
 import os
 import re
+import shutil
+import threading
 import tempfile
 import unicodedata
 import warnings
@@ -139,9 +144,9 @@ def _file_hash(path: str) -> str:
 
 @lru_cache(maxsize=1)
 def _environment_hash() -> str:
-    import matplotlib
+    from importlib.metadata import version   # not `import matplotlib`: a second in the main process
     env = {"version": CHART_VERSION, "code": _file_hash(__file__), "font": _file_hash(str(FONT_PATH)),
-           "style": sorted((k, repr(v)) for k, v in STYLE.items()), "matplotlib": matplotlib.__version__}
+           "style": sorted((k, repr(v)) for k, v in STYLE.items()), "matplotlib": version("matplotlib")}
     return hashlib.sha256(json.dumps(env, sort_keys=True).encode()).hexdigest()
 
 
@@ -449,6 +454,7 @@ def draw_chart(spec: ChartSpec, path: Path, fmt: str = "svg") -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             render(spec, fh, fmt)
+        os.chmod(tmp, 0o644)   # mkstemp makes it 0600; the site links to this file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -471,9 +477,10 @@ def _init_worker() -> None:
 # ------------------------------------------------------------------ the cache
 
 def draw_charts(charts: list[ChartSpec], cache_dir: Path, jobs: Optional[int] = None,
-                context: str = "spawn") -> DrawReport:
+                context: str = "spawn", cancel: Optional[threading.Event] = None) -> DrawReport:
     """Draw every chart not yet in `cache_dir` (as <key>.svg); in parallel when
-    there are more than SERIAL_MAX (jobs: processes, default os.cpu_count())."""
+    there are more than SERIAL_MAX (jobs: processes, default os.cpu_count();
+    1 draws in this process). `cancel` set: stop drawing soon (a failed build)."""
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
@@ -487,15 +494,78 @@ def draw_charts(charts: list[ChartSpec], cache_dir: Path, jobs: Optional[int] = 
     procs = min(jobs or os.cpu_count() or 1, len(jobs_list))
     if len(jobs_list) <= SERIAL_MAX or procs <= 1:
         for job in jobs_list:
+            if cancel is not None and cancel.is_set():
+                break
             _draw_job(job)
     else:
         ctx = multiprocessing.get_context(context)
         chunk = max(1, min(16, len(jobs_list) // (procs * 4)))
         with ctx.Pool(processes=procs, initializer=_init_worker) as pool:
             for _ in pool.imap_unordered(_draw_job, jobs_list, chunksize=chunk):
-                pass
+                if cancel is not None and cancel.is_set():
+                    break            # leaving the block terminates the workers
     unique = len({str(p) for p in files.values()})
     return DrawReport(drawn=len(jobs_list), cached=unique - len(jobs_list), files=files)
+
+
+class Drawing:
+    """`draw_charts` in a background thread, started before MkDocs reads a page
+    and joined after it wrote the last: drawing (in worker processes, or this
+    process for a few charts) and MkDocs' single-threaded rendering overlap.
+    Nothing is written into the site here; `place` does that after `join`."""
+
+    def __init__(self, charts: list[ChartSpec], cache_dir: Path, jobs: Optional[int] = None):
+        self.report: Optional[DrawReport] = None
+        self.error: Optional[BaseException] = None
+        self.seconds = 0.0                      # drawing time (beside MkDocs)
+        self._cancel = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(charts, Path(cache_dir), jobs),
+                                        name="jingyan-charts", daemon=True)
+        self._thread.start()
+
+    def _run(self, charts, cache_dir, jobs) -> None:
+        import time
+        t = time.perf_counter()
+        try:
+            self.report = draw_charts(charts, cache_dir, jobs, cancel=self._cancel)
+        except BaseException as e:              # handed to the thread that joins
+            self.error = e
+        self.seconds = time.perf_counter() - t
+
+    def join(self) -> DrawReport:
+        """Wait for the drawing; raise what it raised (ChartError, OSError …)."""
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.report is not None
+        return self.report
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self._thread.join()
+
+
+def place(files: dict[str, Path], site_dir: Path) -> int:
+    """Put each cached chart at its name under `site_dir`: a hard link (the
+    cache is only ever replaced by rename, so a linked file never changes),
+    or a copy where linking is impossible (another file system, no
+    permission). Returns how many were linked."""
+    site_dir = Path(site_dir)
+    linked = 0
+    made: set[Path] = set()
+    for name, src in sorted(files.items()):
+        dest = site_dir / name
+        if dest.parent not in made:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            made.add(dest.parent)
+        if dest.exists() or dest.is_symlink():  # `serve` rebuilding into the same folder
+            dest.unlink()
+        try:
+            os.link(src, dest)
+            linked += 1
+        except OSError:
+            shutil.copyfile(src, dest)
+    return linked
 
 
 def plan_charts(model) -> list[ChartSpec]:
