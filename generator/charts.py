@@ -59,9 +59,16 @@ _NO_ROTATION = re.compile(rb' transform="rotate\(-0 [-\d.e]+ [-\d.e]+\)"')
 _SVG_STYLE = b"<style type=\"text/css\">*{"
 
 
+_INDENT = re.compile(rb"\n +")
+_GROUP_ID = re.compile(rb'<g id="[\w.]+">')        # nothing refers to a group by id
+_EMPTY_GROUP = re.compile(rb'<g id="[\w.]+"/>\n?')
+
+
 def _lighter(svg: bytes) -> bytes:
-    """Matplotlib's SVG (svg.fonttype none) with the font stack in one rule."""
+    """Matplotlib's SVG (svg.fonttype none) with the font stack in one rule,
+    without indentation, group ids and empty groups (a fifth of a chart)."""
     svg = _NO_ROTATION.sub(b"", svg.replace(_TEXT_FAMILY, b""))
+    svg = _GROUP_ID.sub(b"<g>", _EMPTY_GROUP.sub(b"", _INDENT.sub(b"\n", svg)))
     return svg.replace(_SVG_STYLE, b"<style type=\"text/css\">text{font-family: " + FONT_STACK_CSS + b"}*{", 1)
 
 # Mid-tone colours that read on white and on Material's dark slate (#1e2129);
@@ -356,7 +363,7 @@ def _trend_figure(data: dict, reuse: tuple | None = None):
     n = len(data["panels"])
     if reuse is None:
         return _TrendCanvas(n).draw(data)
-    key = (n, *reuse)
+    key = (n, _environment_hash(), *reuse)   # a figure keeps the style it was made with
     if key not in _CANVASES:
         _CANVASES[key] = _TrendCanvas(n)
     return _CANVASES[key].draw(data)
