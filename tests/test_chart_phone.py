@@ -70,3 +70,24 @@ def test_no_chart_text_below_9_css_px_at_390_px(phone_site):
                 assert rendered >= MIN_PX, f"{path}: {img['src']} text at {rendered:.2f} CSS px"
         browser.close()
     assert len(checked) >= 4 and any("ranking" in c[1] for c in checked), checked
+
+
+def test_table_columns_align_by_class(phone_site):
+    """jy-align-lr: first column left, the rest right; jy-align-rlr: right, left, right …"""
+    url, site = phone_site
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page()
+        page.goto(url + "stats/", wait_until="load")
+        aligns = page.evaluate("""[...document.querySelectorAll('table.jy-table')].map(t => ({
+            cls: t.className,
+            cols: [...t.querySelectorAll('tbody tr:first-child td')].map(c => getComputedStyle(c).textAlign),
+            head: [...t.querySelectorAll('th')].map(c => getComputedStyle(c).textAlign)}))""")
+        browser.close()
+    kinds = {a["cls"] for a in aligns}
+    assert {"jy-table jy-align-lr", "jy-table jy-align-rlr"} <= kinds, kinds
+    for a in aligns:
+        want = {"jy-table jy-align-lr": ["left"] + ["right"] * 20,
+                "jy-table jy-align-rlr": ["right", "left"] + ["right"] * 20}[a["cls"]]
+        assert a["cols"] == want[:len(a["cols"])] and a["head"] == want[:len(a["head"])], a
