@@ -8,6 +8,8 @@ on_files   render the planned pages and add them, the CSVs, and the charts
 on_page_markdown / on_post_page  set the pre-rendered statistics tables
            aside before Markdown and put them back after every other plugin
            (search, privacy) has read the page (generator/tables.py)
+on_env     memoise Material's navigation sidebar for pages outside the nav
+           (generator/navmemo.py): the same HTML on every record page of a folder
 on_page_context  point "edit this page" at the YAML record behind a page
 on_post_build    before the search index is written: keep this build's jieba
                  segmentations for the next one; fix Material's Chinese query
@@ -37,7 +39,7 @@ from mkdocs.structure.files import File
 from . import dirty, lunr_index
 from . import messages as M
 from .cache import CACHE_DIR
-from . import tables
+from . import navmemo, tables
 from .charts import ChartError, ChartSpec, Drawing, place
 from .naming import load_phrases
 from .pages import TemplateProblem, UnsafePath, checked_path, make_env, plan_site, render_page
@@ -181,6 +183,10 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         self.unbuilt = dirty.unbuilt(files, getattr(self, "dirty", False))
         return files
 
+    def on_env(self, env, config, files):
+        self.nav_memo = navmemo.install(env)
+        return env
+
     @event_priority(100)  # first: no other plugin sees the tables in the Markdown
     def on_page_markdown(self, markdown, page, config, files):
         markdown, page.jingyan_tables = tables.set_aside(markdown)
@@ -203,6 +209,9 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
     @event_priority(100)  # before the search plugin writes its index
     def _before_search_index(self, config):
         dirty.finish_build(config, self.unbuilt)
+        memo = getattr(self, "nav_memo", None)
+        if memo is not None:
+            progress("nav", reused=memo.hits, rendered=memo.misses)
         if self.unbuilt:
             progress("dirty", skipped=len(self.unbuilt))
         counts = save_segment_cache()

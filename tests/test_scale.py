@@ -175,3 +175,30 @@ def test_the_old_site_is_removed_after_the_swap_off_the_critical_path(tmp_path):
     while time.time() < deadline and list(tmp_path.glob(".site.old-*")):
         time.sleep(0.1)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_memoised_navigation_is_byte_identical_to_rendering_every_page(tmp_path, env, monkeypatch):
+    from generator import navmemo
+    root = private_root(tmp_path / "root")
+    assert build(root, FIXTURE, tmp_path / "memo") == 0
+    monkeypatch.setattr(navmemo.NavMemo, "key", lambda self, page, nav: None)   # render every sidebar
+    assert build(root, FIXTURE, tmp_path / "every") == 0
+    memo, every = files_of(tmp_path / "memo"), files_of(tmp_path / "every")
+    assert memo.keys() == every.keys()
+    assert [k for k in memo if memo[k] != every[k]] == []
+    record_pages = [k for k in memo if k.startswith(("units/", "practices/")) and k.endswith("index.html")]
+    assert record_pages and all(b'class="md-nav md-nav--primary' in memo[k] for k in record_pages)
+
+
+def test_navigation_memo_keys():
+    from types import SimpleNamespace as NS
+    from generator.navmemo import NavMemo
+    nav_pages = [NS(url="units/"), NS(url="practices/")]
+    nav = NS(pages=nav_pages, items=[NS(active=False, children=None)])
+    memo = NavMemo()
+    a, b = NS(url="units/a/", parent=None), NS(url="units/b/", parent=None)
+    assert memo.key(a, nav) == memo.key(b, nav) is not None          # same folder, same sidebar
+    assert memo.key(NS(url="practices/x/", parent=None), nav) != memo.key(a, nav)
+    assert memo.key(nav_pages[0], nav) is None                        # in the nav: its own sidebar
+    nav.items[0].active = True
+    assert memo.key(a, nav) != (memo.key(b, nav)[:2] + ((), None))   # an active section is part of the key
