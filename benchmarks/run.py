@@ -39,6 +39,10 @@ import synth  # noqa: E402
 from generator.commands.build import LABELS, STAGES  # noqa: E402
 
 OUR_STAGES = ("load+validate", "compute", "render", "charts", "search")
+# The targets of issue #16 (province scale II), as ratios to plain MkDocs on
+# the same number of pages in the same run; sizes in MiB, memory in MiB.
+TARGETS = {"cold": 4.0, "warm": 1.5, "changed_over_warm": 0.1, "site_mib": 450, "unit_html_share": 0.60,
+           "search_ready_s": 1.0, "peak_mib": 2048}
 STAGE_OF = {v: k for k, v in STAGES.items()}
 KEY_OF = {v: k for k, v in LABELS.items()}
 # "▸ 读取并检查记录：单位 39，做法 19（0.52 秒）" (bold on a terminal), or the raw log line
@@ -96,8 +100,10 @@ def site_figures(site: Path) -> dict:
     # what a browser downloads for search: Material's index and our packed Lunr index
     files = [site / "search" / name for name in ("search_index.json", "lunr_index.json")]
     raws = [f.read_bytes() for f in files if f.exists()]
+    units = [p.stat().st_size for p in (site / "units").glob("*/index.html")]
     return {"index_raw": sum(map(len, raws)), "index_gz": sum(len(gzip.compress(raw, 6)) for raw in raws),
-            "site_bytes": tree_bytes(site), "html_files": sum(1 for _ in site.rglob("*.html"))}
+            "site_bytes": tree_bytes(site), "html_files": sum(1 for _ in site.rglob("*.html")),
+            "unit_pages": len(units), "unit_html_mean": sum(units) / len(units) if units else 0}
 
 
 def private_root(dst: Path) -> Path:
@@ -175,7 +181,7 @@ def mib(n: int) -> str:
     return f"{n / 1024 / 1024:.2f}"
 
 
-def bench_size(size: str, work: Path, repeat: int = 1) -> list[dict]:
+def bench_size(size: str, work: Path, repeat: int = 1, search: bool = True) -> list[dict]:
     base = work / size
     data, root, out = base / "records-tree", base / "root", base / "site"
     base.mkdir(parents=True, exist_ok=True)
@@ -215,6 +221,16 @@ def bench_size(size: str, work: Path, repeat: int = 1) -> list[dict]:
         print(f"[{size}] {scenario}: {run['wall']:.1f}s " + json.dumps(stages, ensure_ascii=False),
               file=sys.stderr, flush=True)
 
+    if search:
+        try:
+            import search_init
+            ready = search_init.measure_site(out, repeat=3)
+            rows[-1]["search_ready_ms"] = sorted(r["ready_ms"] for r in ready)[len(ready) // 2]
+            print(f"[{size}] search ready (median of 3): {rows[-1]['search_ready_ms']:.0f} ms",
+                  file=sys.stderr, flush=True)
+        except Exception as e:  # no Chromium or Playwright here: the other figures still count
+            print(f"[{size}] search ready not measured: {e}", file=sys.stderr, flush=True)
+
     pages = rows[0]["pages"]
     plain = plain_site(base / "plain", pages)
     runs = [timed_run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(plain / "mkdocs.yml"),
@@ -233,7 +249,7 @@ def bench_size(size: str, work: Path, repeat: int = 1) -> list[dict]:
 
 def table(rows: list[dict]) -> str:
     head = ["size", "build", "pages", "charts drawn/cached", "search segments cached/new", "load+validate s", "compute s",
-            "render pages s", "charts s", "search prebuild s", "MkDocs s", "total wall s", "CPU s", "peak RSS MiB",
+            "render pages s", "charts: wait s", "search prebuild s", "MkDocs s", "charts drawn beside MkDocs s", "total wall s", "CPU s", "peak RSS MiB",
             "search index MiB (gzip)", "site MiB"]
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
@@ -247,7 +263,8 @@ def table(rows: list[dict]) -> str:
             sec = dict.fromkeys(OUR_STAGES, None)
         out.append("| " + " | ".join([
             r["size"], r["scenario"], str(r["pages"]), drawn, segs,
-            *(fmt_s(sec[k]) for k in OUR_STAGES), fmt_s(r["mkdocs"]), fmt_s(r["wall"]), fmt_s(r["cpu"]),
+            *(fmt_s(sec[k]) for k in OUR_STAGES), fmt_s(r["mkdocs"]),
+            fmt_s(charts.get("drawing_seconds")) if charts else "—", fmt_s(r["wall"]), fmt_s(r["cpu"]),
             f"{r['rss_mib']:.0f}", f"{mib(r['index_raw'])} ({mib(r['index_gz'])})", mib(r["site_bytes"]),
         ]) + " |")
     return "\n".join(out)
@@ -270,6 +287,46 @@ def ratios(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def targets(rows: list[dict], baseline: list[dict] | None = None) -> str:
+    """Each figure of the issue's target table with its target, one table a size."""
+    out = []
+    for size in dict.fromkeys(r["size"] for r in rows):
+        by = {r["scenario"]: r for r in rows if r["size"] == size}
+        if not {"cold", "warm", "changed", "plain mkdocs"} <= by.keys():
+            continue
+        plain = by["plain mkdocs"]["wall"]
+        cold, warm, changed = (by[k]["wall"] / plain for k in ("cold", "warm", "changed"))
+        site = by["changed"]["site_bytes"] / 2**20
+        peak = max(by[k]["rss_mib"] for k in ("cold", "warm", "changed"))
+        unit = by["changed"]["unit_html_mean"]
+        old = next((r for r in (baseline or []) if r["size"] == size and r["scenario"] == "changed"), None)
+        ready = by["changed"].get("search_ready_ms")
+
+        def row(name, value, target, ok):
+            mark = "—" if ok is None else ("yes" if ok else "NO")
+            return f"| {name} | {value} | {target} | {mark} |"
+        out += [f"\n{size} ({by['cold']['pages']} pages; plain MkDocs {plain:.1f} s):", "",
+                "| figure | measured | target | met |", "|---|---|---|---|",
+                row("cold / plain MkDocs", f"{cold:.2f} ({by['cold']['wall']:.1f} s)", f"≤ {TARGETS['cold']}",
+                    cold <= TARGETS["cold"]),
+                row("warm / plain MkDocs", f"{warm:.2f} ({by['warm']['wall']:.1f} s)", f"≤ {TARGETS['warm']}",
+                    warm <= TARGETS["warm"]),
+                row("one stats file changed / plain MkDocs", f"{changed:.2f} ({by['changed']['wall']:.1f} s)",
+                    f"≤ warm + {TARGETS['changed_over_warm']} = {warm + TARGETS['changed_over_warm']:.2f}",
+                    changed <= warm + TARGETS["changed_over_warm"]),
+                row("site size", f"{site:.0f} MiB", f"≤ {TARGETS['site_mib']} MiB", site <= TARGETS["site_mib"]),
+                row("unit page HTML (mean of " + str(by["changed"]["unit_pages"]) + ")",
+                    f"{unit / 1024:.1f} KiB" + (f" = {unit / old['unit_html_mean']:.0%} of {old['unit_html_mean'] / 1024:.1f} KiB"
+                                                if old and old.get("unit_html_mean") else ""),
+                    f"≤ {TARGETS['unit_html_share']:.0%} of before" + ("" if old else " (no --baseline given)"),
+                    unit <= TARGETS["unit_html_share"] * old["unit_html_mean"] if old and old.get("unit_html_mean") else None),
+                row("search ready in headless Chromium (median of 3)",
+                    "not measured" if ready is None else f"{ready / 1000:.2f} s", f"≤ {TARGETS['search_ready_s']} s",
+                    None if ready is None else ready / 1000 <= TARGETS["search_ready_s"]),
+                row("peak memory", f"{peak:.0f} MiB", f"≤ {TARGETS['peak_mib']} MiB", peak <= TARGETS["peak_mib"])]
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="生成速度基准测试（合成记录，冷、热、改一个统计文件）")
     p.add_argument("--sizes", default="small,county", help="逗号分隔：small,county,province")
@@ -277,6 +334,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", action="store_true", help="保留临时工作文件夹")
     p.add_argument("--repeat", type=int, default=1, help="每种情形生成几次，取最快的一次（CPU 被占用时）")
     p.add_argument("--json", help="把全部结果另存为 JSON")
+    p.add_argument("--baseline", help="之前一次运行的 JSON（--json），用来比较单位页面 HTML 大小")
+    p.add_argument("--no-search", action="store_true", help="不在无头 Chromium 中测搜索就绪时间")
     a = p.parse_args(argv)
     sizes = [s.strip() for s in a.sizes.split(",") if s.strip()]
     for s in sizes:
@@ -287,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict] = []
     try:
         for size in sizes:
-            rows += bench_size(size, work, a.repeat)
+            rows += bench_size(size, work, a.repeat, search=not a.no_search)
     finally:
         if rows:
             load = " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
@@ -297,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
             print()
             print(ratios([r for r in rows if any(x["scenario"] == "plain mkdocs" and x["size"] == r["size"]
                                                  for x in rows)]))
+            baseline = json.loads(Path(a.baseline).read_text(encoding="utf-8")) if a.baseline else None
+            print(targets(rows, baseline))
             if a.json:
                 Path(a.json).write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
         if a.workdir or a.keep:

@@ -118,6 +118,33 @@ def measure(browser, url: str, query: str) -> dict:
             "ready_ms": timing["ready"], "first_ms": first}
 
 
+def measure_site(site: Path, query: str = "派出所", repeat: int = 3, verbose: bool = False) -> list[dict]:
+    """Serve `site` and measure `repeat` first visits (see `measure`)."""
+    _gzipped((site / "search/search_index.json").resolve())
+    handler = functools.partial(_GzipHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    from playwright.sync_api import sync_playwright
+    runs = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for i in range(repeat):
+                t = time.perf_counter()
+                r = measure(browser, url, query)
+                runs.append(r)
+                if verbose:
+                    print(f"run {i + 1}: index {r['index_bytes'] / 2**20:.2f} MiB on the wire in "
+                          f"{r['index_ms']:.0f} ms (done at {r['index_end_ms']:.0f} ms); worker ready at "
+                          f"{r['ready_ms']:.0f} ms; first results at {r['first_ms']:.0f} ms "
+                          f"({time.perf_counter() - t:.1f} s wall)")
+            browser.close()
+    finally:
+        server.shutdown()
+    return runs
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("site")
@@ -133,24 +160,7 @@ def main(argv=None) -> int:
         print(f"{index} not found: build the site first", file=sys.stderr)
         return 2
     raw = index.read_bytes()
-    _gzipped(index.resolve())
-    handler = functools.partial(_GzipHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    from playwright.sync_api import sync_playwright
-    runs = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for i in range(args.repeat):
-            t = time.perf_counter()
-            r = measure(browser, url, args.query)
-            runs.append(r)
-            print(f"run {i + 1}: index {r['index_bytes'] / 2**20:.2f} MiB on the wire in {r['index_ms']:.0f} ms "
-                  f"(done at {r['index_end_ms']:.0f} ms); worker ready at {r['ready_ms']:.0f} ms; "
-                  f"first results at {r['first_ms']:.0f} ms ({time.perf_counter() - t:.1f} s wall)")
-        browser.close()
-    server.shutdown()
+    runs = measure_site(site, args.query, args.repeat, verbose=True)
     packed = site / "search/lunr_index.json"
     if packed.is_file() and not BROWSER_BUILT:
         body = packed.read_bytes()

@@ -2,15 +2,22 @@
 
     specs = plan_charts(model)                       # model = stats.build(records)
     report = draw_charts(specs, cache_dir)           # only what changed is drawn
-    for name, path in report.files.items():          # name: "charts/units/<id>/<group>.svg"
-        copy path → site_dir / name
+    place(report.files, site_dir)                    # name: "charts/units/<id>/<group>.svg"
 
-Text is drawn with the font shipped in generator/fonts/ (a subset of Noto
-Sans CJK SC, see its README), registered with matplotlib by path and used by
-its own family name, so the output never depends on the fonts of the machine.
-Text is stored as glyph outlines (svg.fonttype "path"): the charts look the
-same in every browser without a web font. A character the font lacks stops
-the build with `ChartError` instead of drawing a box.
+    drawing = Drawing(specs, cache_dir)              # the same in a background thread
+    ...                                              # (the plugin: while MkDocs renders)
+    place(drawing.join().files, site_dir)
+
+Text is laid out with the font shipped in generator/fonts/ (a GB2312 subset
+of Noto Sans CJK SC, see its README), registered with matplotlib by path, so
+the output never depends on the fonts of the build machine. Text is stored
+as SVG text (svg.fonttype "none") under one font-family rule: our family,
+then the CJK fonts readers' systems have (FONT_STACK). The reader's browser
+draws it, as it draws the page text, so any character (all of GB 18030, rare
+place names like 鄠 or 𠮷 included) is drawable and none stops a build; a
+character outside the subset is laid out one em wide. Charts are drawn
+WIDTH inches wide with text of 9 pt or more and shown at most at their own
+width, so their text stays at 9 CSS px or more on a 390 px phone.
 
 A chart's file name in the cache is the SHA-256 of what it shows, the style,
 the font file, this module's source and the matplotlib version: a build with
@@ -19,10 +26,14 @@ unchanged inputs draws nothing, and same data → same bytes.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 import multiprocessing
 import os
+import re
+import shutil
+import threading
 import tempfile
 import unicodedata
 import warnings
@@ -36,6 +47,29 @@ from . import statpages
 CHART_VERSION = 1
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "JingyanSansSC-Regular.otf"
 FONT_FAMILY = "Jingyan Sans SC"
+# What the SVG asks the reader's browser for: our family first (for readers who
+# install it), then the system CJK fonts of Windows, macOS/iOS, Android/Linux.
+FONT_STACK = (FONT_FAMILY, "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC",
+              "WenQuanYi Micro Hei", "sans-serif")
+FONT_STACK_CSS = ", ".join(f"'{f}'" if f != "sans-serif" else f for f in FONT_STACK).encode()
+# Matplotlib repeats the family on every <text> and rotates each by -0 degrees;
+# one stylesheet rule and no identity transforms make a chart about a third lighter.
+_TEXT_FAMILY = f"font-family: '{FONT_FAMILY}'; ".encode()
+_NO_ROTATION = re.compile(rb' transform="rotate\(-0 [-\d.e]+ [-\d.e]+\)"')
+_SVG_STYLE = b"<style type=\"text/css\">*{"
+
+
+_INDENT = re.compile(rb"\n +")
+_GROUP_ID = re.compile(rb'<g id="[\w.]+">')        # nothing refers to a group by id
+_EMPTY_GROUP = re.compile(rb'<g id="[\w.]+"/>\n?')
+
+
+def _lighter(svg: bytes) -> bytes:
+    """Matplotlib's SVG (svg.fonttype none) with the font stack in one rule,
+    without indentation, group ids and empty groups (a fifth of a chart)."""
+    svg = _NO_ROTATION.sub(b"", svg.replace(_TEXT_FAMILY, b""))
+    svg = _GROUP_ID.sub(b"<g>", _EMPTY_GROUP.sub(b"", _INDENT.sub(b"\n", svg)))
+    return svg.replace(_SVG_STYLE, b"<style type=\"text/css\">text{font-family: " + FONT_STACK_CSS + b"}*{", 1)
 
 # Mid-tone colours that read on white and on Material's dark slate (#1e2129);
 # the figure background is transparent.
@@ -46,7 +80,7 @@ GOOD, BAD, NEUTRAL = "#3aa655", "#e0564d", "#8b919a"
 SAMPLE = "#e08a2e"
 MONTH_LABELS = tuple(f"{m}月" for m in range(1, 13))
 SAMPLE_LABEL = "样例数据"
-WIDTH = 8.0
+WIDTH = 4.8
 # Up to this many charts are drawn in this process: a spawned worker spends
 # about 2 s importing Matplotlib, longer than drawing a dozen charts.
 SERIAL_MAX = 12
@@ -80,7 +114,7 @@ STYLE: dict[str, Any] = {
     "savefig.facecolor": "none",
     "savefig.edgecolor": "none",
     "savefig.transparent": True,
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",
     "svg.hashsalt": "jingyan-charts",
     "path.simplify": False,
 }
@@ -117,9 +151,9 @@ def _file_hash(path: str) -> str:
 
 @lru_cache(maxsize=1)
 def _environment_hash() -> str:
-    import matplotlib
+    from importlib.metadata import version   # not `import matplotlib`: a second in the main process
     env = {"version": CHART_VERSION, "code": _file_hash(__file__), "font": _file_hash(str(FONT_PATH)),
-           "style": sorted((k, repr(v)) for k, v in STYLE.items()), "matplotlib": matplotlib.__version__}
+           "style": sorted((k, repr(v)) for k, v in STYLE.items()), "matplotlib": version("matplotlib")}
     return hashlib.sha256(json.dumps(env, sort_keys=True).encode()).hexdigest()
 
 
@@ -149,32 +183,27 @@ def setup_font() -> str:
 
 @lru_cache(maxsize=1)
 def font_charset() -> frozenset[int]:
+    """The characters the bundled font has (the rest are laid out one em wide)."""
     from matplotlib.ft2font import FT2Font
     return frozenset(FT2Font(str(FONT_PATH)).get_charmap())
 
 
-def _strings(value) -> list[str]:
+# Characters XML 1.0 cannot hold (C0/C1 controls but tab and newline,
+# surrogates, U+FFFE/U+FFFF); the loader refuses most of them in records.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def drawable(value):
+    """`value` (a chart's data) with every string made safe for SVG text:
+    characters XML cannot hold become U+FFFD. `<`, `&` and quotes are escaped
+    by Matplotlib's SVG writer; a "$" is plain text (text.parse_math off)."""
     if isinstance(value, str):
-        return [value]
+        return _NOT_XML.sub("\ufffd", value)
     if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
+        return {k: drawable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [s for v in value for s in _strings(v)]
-    return []
-
-
-FIXED_TEXT = "".join(MONTH_LABELS) + SAMPLE_LABEL + "0123456789.,%+−—年与逐月对比单位：改善变差无可比数据"
-
-
-def check_glyphs(spec: ChartSpec) -> None:
-    """Raise ChartError naming the first character of the chart the font lacks."""
-    have = font_charset()
-    for text in [*_strings(spec.data), FIXED_TEXT]:
-        for ch in text:
-            if ord(ch) not in have and not ch.isspace():
-                raise ChartError(
-                    f"图表 {spec.name} 中的字符“{ch}”（U+{ord(ch):04X}，出现在“{text}”中）不在内置字体里。"
-                    "请运行 python -m generator.fonts.make_subset 重新生成字体子集后再构建。")
+        return [drawable(v) for v in value]
+    return value
 
 
 # ------------------------------------------------------------------ drawing
@@ -192,39 +221,69 @@ def _text_width(text: str, points: float) -> float:
 
 
 DASHED = (0, (4, 2.5))
-KEY_ROW, KEY_HANDLE, KEY_GAP = 0.21, 0.33, 0.09   # inches
+KEY_ROW, KEY_HANDLE, KEY_GAP, KEY_SPACE = 0.2, 0.3, 0.07, 0.2   # inches
+KEY_SIZE = 9
+# Trend layout, inches from the top of the figure down (see _trend_layout).
+HEAD, SUBTITLE, AX_HEIGHT, PANEL_GAP, FOOT = 0.36, 0.24, 1.5, 0.2, 0.36
 
 
-def _key(fig, ax, entries: list[tuple[str, str, float, object]]) -> list:
-    """A legend right of `ax`: (label, colour, line width, line style) a row.
-    Plain lines and text in inches: Matplotlib's Legend (offset boxes) took
-    40% of a trend chart's time."""
+def _flow(labels: list[str], width: float) -> list[tuple[int, float]]:
+    """(row, x) of each key entry flowed left to right into rows `width` wide."""
+    out, row, x = [], 0, 0.0
+    for label in labels:
+        w = KEY_HANDLE + KEY_GAP + _text_width(label, KEY_SIZE)
+        if x and x + w > width:
+            row, x = row + 1, 0.0
+        out.append((row, x))
+        x += w + KEY_SPACE
+    return out
+
+
+def _key(fig, x0: float, top: float, width: float, entries: list[tuple[str, str, float, object]]) -> list:
+    """A key of (label, colour, line width, line style) entries in rows above a
+    panel, from inch `top` down, `x0` to `x0 + width`: the plot keeps the whole
+    width (a key beside it took a third of a phone-wide chart). Plain lines and
+    text: Matplotlib's Legend (offset boxes) took 40% of a chart's time."""
     from matplotlib.lines import Line2D
-    box = ax.get_position()
-    w, h = fig.get_size_inches()
-    x, y = box.x1 * w + 0.12, box.y1 * h - 0.08
     added = []
-    for i, (label, colour, width, style) in enumerate(entries):
-        row = y - i * KEY_ROW
-        added.append(fig.add_artist(Line2D([x, x + KEY_HANDLE], [row, row], transform=fig.dpi_scale_trans,
-                                           color=colour, linewidth=width, linestyle=style, solid_capstyle="butt")))
-        added.append(fig.text(x + KEY_HANDLE + KEY_GAP, row, label, transform=fig.dpi_scale_trans, va="center",
-                              ha="left", fontsize=9, color=TEXT))
+    for (label, colour, lw, style), (row, x) in zip(entries, _flow([e[0] for e in entries], width)):
+        y, x = top - (row + 0.5) * KEY_ROW, x0 + x
+        added.append(fig.add_artist(Line2D([x, x + KEY_HANDLE], [y, y], transform=fig.dpi_scale_trans,
+                                           color=colour, linewidth=lw, linestyle=style, solid_capstyle="butt")))
+        added.append(fig.text(x + KEY_HANDLE + KEY_GAP, y, label, transform=fig.dpi_scale_trans, va="center",
+                              ha="left", fontsize=KEY_SIZE, color=TEXT))
     return added
+
+
+def _trend_keys(data: dict) -> list[list[tuple[str, str, float, object]]]:
+    """Each panel's key entries: its lines, then the two years' line styles."""
+    year, prev = data["year"], data.get("previous_year")
+    keys = []
+    for panel in data["panels"]:
+        key = [(line["label"], PALETTE[line["colour"] % len(PALETTE)], 2.0, "-") for line in panel["lines"]]
+        key.append((f"{year} 年", TEXT, 2.0, "-"))
+        if prev:
+            key.append((f"{prev} 年", TEXT, 1.5, DASHED))
+        keys.append(key)
+    return keys
 
 
 class _TrendCanvas:
     """A trend figure with `n` panels, kept by a drawing process and reused for
     every trend chart with as many panels. Building the figure (axes, ticks,
     tick labels) was a third of a chart's time; what changes between charts
-    (lines, key, texts, limits, margins) is removed and set again each time,
-    so a chart's bytes never depend on the charts drawn before it (tested)."""
+    (lines, key, texts, limits, size and positions) is removed and set again
+    each time, so a chart's bytes never depend on the charts drawn before it
+    (tested).
+
+    Drawn WIDTH inches wide with 9 pt text and shown at its own width at most
+    (see the stylesheet), a chart keeps its text at 9 CSS px or more on a
+    390 px phone; the panels are stacked and each key sits above its plot."""
 
     def __init__(self, n: int):
         from matplotlib.figure import Figure
         from matplotlib.ticker import FuncFormatter
-        self.height = 3.6 + 2.3 * (n - 1)
-        self.fig = Figure(figsize=(WIDTH, self.height))
+        self.fig = Figure(figsize=(WIDTH, 3.0))
         self.axes = list(self.fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0])
         self.added: list = []  # lines and key entries of the chart drawn last
         x = list(range(1, 13))
@@ -232,7 +291,7 @@ class _TrendCanvas:
             ax.set_xlim(0.5, 12.5)
             ax.set_xticks(x, MONTH_LABELS)
             ax.grid(axis="y", color=GRID, linewidth=0.8)
-            ax.tick_params(length=0, pad=4)
+            ax.tick_params(length=0, pad=3)
             ax.yaxis.set_major_formatter(FuncFormatter(_num))
             for side in ("left", "bottom"):
                 ax.spines[side].set_color(GRID)
@@ -243,52 +302,55 @@ class _TrendCanvas:
         for artist in self.added:
             artist.remove()
         self.added = []
-        year, prev = data["year"], data.get("previous_year")
         values = [[v for line in p["lines"] for k in ("current", "previous") for v in (line.get(k) or [])
                    if v is not None] for p in panels]
         tops = [max([0.0, *vals]) for vals in values]
         # Fixed margins from the text they must hold: constrained layout measured
         # every label again and drew twice, 40% of a chart's time.
-        labels = [line["label"] for p in panels for line in p["lines"]] + [f"{year} 年"]
-        left = max(_text_width(_num(t * 1.12), 9) for t in tops) + 0.55   # ticks, gap, rotated unit label
-        right = max(_text_width(t, 9) for t in labels) + 0.12 + KEY_HANDLE + KEY_GAP + 0.2
-        fig.subplots_adjust(left=left / WIDTH, right=1 - right / WIDTH, top=1 - 0.78 / self.height,
-                            bottom=0.42 / self.height, hspace=0.16)
-        fig.suptitle(data["title"], x=0.01, ha="left", color=TEXT)
+        left = max(_text_width(_num(t * 1.12), 9) for t in tops) + 0.45   # ticks, gap, rotated unit label
+        right = 0.12
+        plot_w = WIDTH - left - right
+        keys = _trend_keys(data)
+        rows = [max(r for r, _x in _flow([e[0] for e in key], plot_w)) + 1 for key in keys]
+        heights = [rows_i * KEY_ROW + 0.06 + AX_HEIGHT for rows_i in rows]
+        height = HEAD + SUBTITLE + sum(heights) + PANEL_GAP * (len(panels) - 1) + FOOT
+        fig.set_size_inches(WIDTH, height)
+        fig.suptitle(data["title"], x=0.1 / WIDTH, y=1 - 0.08 / height, ha="left", va="top", color=TEXT)
+        fig.subplots_adjust(left=left / WIDTH, right=1 - right / WIDTH)
         x = list(range(1, 13))
-        for i, (ax, panel, top) in enumerate(zip(self.axes, panels, tops)):
-            key = []
+        top = height - HEAD - SUBTITLE
+        for i, (ax, panel, top_v, key, n_rows) in enumerate(zip(self.axes, panels, tops, keys, rows)):
+            self.added += _key(fig, left, top, plot_w, key)
+            ax_top = top - n_rows * KEY_ROW - 0.06
+            ax.set_position([left / WIDTH, (ax_top - AX_HEIGHT) / height, plot_w / WIDTH, AX_HEIGHT / height])
+            top = ax_top - AX_HEIGHT - PANEL_GAP
             for line in panel["lines"]:
                 colour = PALETTE[line["colour"] % len(PALETTE)]
                 cur = [math.nan if v is None else v for v in line["current"]]
                 self.added += ax.plot(x, cur, color=colour, linewidth=2.0, marker="o", markersize=3.5,
                                       solid_capstyle="round")
-                key.append((line["label"], colour, 2.0, "-"))
                 if line.get("previous"):
                     old = [math.nan if v is None else v for v in line["previous"]]
                     self.added += ax.plot(x, old, color=colour, linewidth=1.5, linestyle=DASHED, marker="o",
                                           markersize=2.5, markerfacecolor="none", alpha=0.9)
-            key.append((f"{year} 年", TEXT, 2.0, "-"))
-            if prev:
-                key.append((f"{prev} 年", TEXT, 1.5, DASHED))
-            self.added += _key(fig, ax, key)
             ax.set_ylabel(f"单位：{panel['unit']}")
             # Beside the tick labels, placed from their estimated width rather than
-            # measured again (11% of a chart): tick pad and label pad 4 pt each.
-            axes_width = WIDTH * (1 - right / WIDTH) - left
-            ax.yaxis.set_label_coords(-(_text_width(_num(top * 1.12), 9) + 8 / 72) / axes_width, 0.5)
+            # measured again (11% of a chart): tick pad 3 pt and label pad 4 pt.
+            ax.yaxis.set_label_coords(-(_text_width(_num(top_v * 1.12), 9) + 7 / 72) / plot_w, 0.5)
             if panel.get("mean"):   # rates: let the data set the range
                 ax.yaxis.set_major_locator(AutoLocator())
                 ax.set_autoscaley_on(True)
                 ax.relim()
                 ax.autoscale_view(scalex=False)
             else:
-                ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True, min_n_ticks=3))
-                ax.set_ylim(0, max(top * 1.12, 1))
+                ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True, min_n_ticks=3))
+                ax.set_ylim(0, max(top_v * 1.12, 1))
             first = i == 0
-            ax.set_title(data.get("subtitle", "") if first else "", loc="left", pad=8)
+            # the subtitle row sits above the first panel's key
+            pad = (n_rows * KEY_ROW + 0.06) * 72 + 4
+            ax.set_title(data.get("subtitle", "") if first else "", loc="left", pad=pad, fontsize=9.5)
             ax.set_title(SAMPLE_LABEL if first and data.get("sample") else "", loc="right", color=SAMPLE,
-                         pad=8, fontsize=10)
+                         pad=pad, fontsize=9.5)
         return fig
 
 
@@ -301,54 +363,54 @@ def _trend_figure(data: dict, reuse: tuple | None = None):
     n = len(data["panels"])
     if reuse is None:
         return _TrendCanvas(n).draw(data)
-    key = (n, *reuse)
+    key = (n, _environment_hash(), *reuse)   # a figure keeps the style it was made with
     if key not in _CANVASES:
         _CANVASES[key] = _TrendCanvas(n)
     return _CANVASES[key].draw(data)
 
 
 def _ranking_figure(data: dict):
+    """Sibling units by 同比, one panel a metric stacked (not side by side: on a
+    phone three panels abreast left each a finger wide), best at the top."""
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     units, panels = data["units"], data["panels"]
     n = len(units)
-    fig = Figure(figsize=(WIDTH, max(2.8, 1.5 + 0.32 * n)), layout="constrained")
-    axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
+    fig = Figure(figsize=(WIDTH, 0.75 + len(panels) * (0.75 + 0.26 * n)), layout="constrained")
+    axes = fig.subplots(len(panels), 1, squeeze=False)[:, 0]
     fig.suptitle(data["title"], x=0.01, ha="left", color=TEXT)
     y = list(range(n))
-    for i, (ax, panel) in enumerate(zip(axes, panels)):
+    for ax, panel in zip(axes, panels):
         vals = panel["values"]
         colours = [GOOD if v == "good" else BAD if v == "bad" else NEUTRAL for v in panel["verdicts"]]
         present = [v for v in vals if v is not None]
         lo, hi = min([0.0, *present]), max([0.0, *present])
         span = (hi - lo) or 10.0
-        pad = span * 0.55
+        pad = span * 0.6
         ax.set_xlim(lo - (pad if lo < 0 else span * 0.08), hi + (pad if hi > 0 else span * 0.08))
         ax.barh(y, [0 if v is None else v for v in vals], color=colours, height=0.62)
         ax.axvline(0, color=TEXT, linewidth=0.8)
         for yi, v in zip(y, vals):
             if v is None:
-                ax.text(0, yi, " —", va="center", ha="left", fontsize=8.5, color=NEUTRAL)
+                ax.text(0, yi, " —", va="center", ha="left", fontsize=9, color=NEUTRAL)
             else:
                 text = statpages.fmt_percent(v)
                 ax.text(v, yi, f" {text} " if v else " 0.0%", va="center", ha="left" if v >= 0 else "right",
-                        fontsize=8.5, color=TEXT)
-        ax.set_title(panel["label"], pad=6)
-        if i == 0:
-            ax.set_yticks(y, units)
-        else:
-            ax.tick_params(labelleft=False)
+                        fontsize=9, color=TEXT)
+        ax.set_title(panel["label"], loc="left", pad=4)
+        ax.set_yticks(y, units)
         ax.set_ylim(n - 0.5, -0.5)             # best at the top
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: _num(v) + "%"))
         ax.grid(axis="x", color=GRID, linewidth=0.8)
-        ax.tick_params(length=0, pad=4)
+        ax.tick_params(length=0, pad=3)
         ax.spines["left"].set_visible(False)
         ax.spines["bottom"].set_color(GRID)
     fig.supxlabel(data.get("subtitle", "") + "（绿色：改善；红色：变差）", x=0.01, ha="left",
                   fontsize=9, color=TEXT)
     if data.get("sample"):
-        fig.text(0.99, 0.98, SAMPLE_LABEL, ha="right", va="top", fontsize=10, color=SAMPLE)
+        fig.text(0.99, 0.995, SAMPLE_LABEL, ha="right", va="top", fontsize=9.5, color=SAMPLE)
     return fig
 
 
@@ -405,37 +467,50 @@ REUSABLE = {"trend"}
 
 def render(spec: ChartSpec, out, fmt: str = "svg", rc: Optional[dict] = None, reuse: bool = True,
            dpi: int = 110) -> None:
-    """Draw `spec` into a path or binary file object; a missing glyph raises ChartError.
-    `rc` overrides the style (tests use {"svg.fonttype": "none"} to read the text);
-    `reuse`: draw trend charts on this process's kept figure (see _TrendCanvas);
-    `dpi`: pixels per inch of a PNG (经验汇编's Word file asks for print resolution)."""
+    """Draw `spec` into a path or binary file object.
+    `rc` overrides the style (tests); `reuse`: draw trend charts on this
+    process's kept figure (see _TrendCanvas); `dpi`: pixels per inch of a PNG
+    (经验汇编's Word file asks for print resolution). No character stops a
+    chart: the bundled font only lays text out; in SVG the reader's fonts draw it."""
     import matplotlib
     setup_font()
     try:
         make = FIGURES[spec.kind]
     except KeyError:
         raise ChartError(f"未知的图表类型：{spec.kind}") from None
-    with matplotlib.rc_context({**STYLE, **(rc or {})}), warnings.catch_warnings():
-        warnings.filterwarnings("error", message=r"Glyph .* missing from font")
-        try:
-            if reuse and spec.kind in REUSABLE:
-                fig = make(spec.data, reuse=tuple(sorted((rc or {}).items())))
-            else:
-                fig = make(spec.data)
-            fig.savefig(out, format=fmt, metadata=METADATA if fmt == "svg" else None, dpi=dpi)
-        except UserWarning as w:
-            raise ChartError(f"图表 {spec.name}：{w}") from None
+    spec = ChartSpec(spec.name, spec.kind, drawable(spec.data))
+    style = {**STYLE, **(rc or {})}
+    with matplotlib.rc_context(style), warnings.catch_warnings():
+        # A character outside the bundled subset is laid out one em wide
+        # (its .notdef advance); the browser draws it with the reader's font.
+        warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")
+        if reuse and spec.kind in REUSABLE:
+            fig = make(spec.data, reuse=tuple(sorted((rc or {}).items())))
+        else:
+            fig = make(spec.data)
+        if fmt != "svg":
+            fig.savefig(out, format=fmt, dpi=dpi)
+            return
+        buf = io.BytesIO()
+        fig.savefig(buf, format="svg", metadata=METADATA)
+    svg = buf.getvalue()
+    if style["svg.fonttype"] == "none":
+        svg = _lighter(svg)
+    if isinstance(out, (str, os.PathLike)):
+        Path(out).write_bytes(svg)
+    else:
+        out.write(svg)
 
 
 def draw_chart(spec: ChartSpec, path: Path, fmt: str = "svg") -> Path:
-    """Check the glyphs, then draw `spec` to `path` atomically (temp file + rename)."""
-    check_glyphs(spec)
+    """Draw `spec` to `path` atomically (temp file + rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             render(spec, fh, fmt)
+        os.chmod(tmp, 0o644)   # mkstemp makes it 0600; the site links to this file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -458,9 +533,10 @@ def _init_worker() -> None:
 # ------------------------------------------------------------------ the cache
 
 def draw_charts(charts: list[ChartSpec], cache_dir: Path, jobs: Optional[int] = None,
-                context: str = "spawn") -> DrawReport:
+                context: str = "spawn", cancel: Optional[threading.Event] = None) -> DrawReport:
     """Draw every chart not yet in `cache_dir` (as <key>.svg); in parallel when
-    there are more than SERIAL_MAX (jobs: processes, default os.cpu_count())."""
+    there are more than SERIAL_MAX (jobs: processes, default os.cpu_count();
+    1 draws in this process). `cancel` set: stop drawing soon (a failed build)."""
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
@@ -474,15 +550,78 @@ def draw_charts(charts: list[ChartSpec], cache_dir: Path, jobs: Optional[int] = 
     procs = min(jobs or os.cpu_count() or 1, len(jobs_list))
     if len(jobs_list) <= SERIAL_MAX or procs <= 1:
         for job in jobs_list:
+            if cancel is not None and cancel.is_set():
+                break
             _draw_job(job)
     else:
         ctx = multiprocessing.get_context(context)
         chunk = max(1, min(16, len(jobs_list) // (procs * 4)))
         with ctx.Pool(processes=procs, initializer=_init_worker) as pool:
             for _ in pool.imap_unordered(_draw_job, jobs_list, chunksize=chunk):
-                pass
+                if cancel is not None and cancel.is_set():
+                    break            # leaving the block terminates the workers
     unique = len({str(p) for p in files.values()})
     return DrawReport(drawn=len(jobs_list), cached=unique - len(jobs_list), files=files)
+
+
+class Drawing:
+    """`draw_charts` in a background thread, started before MkDocs reads a page
+    and joined after it wrote the last: drawing (in worker processes, or this
+    process for a few charts) and MkDocs' single-threaded rendering overlap.
+    Nothing is written into the site here; `place` does that after `join`."""
+
+    def __init__(self, charts: list[ChartSpec], cache_dir: Path, jobs: Optional[int] = None):
+        self.report: Optional[DrawReport] = None
+        self.error: Optional[BaseException] = None
+        self.seconds = 0.0                      # drawing time (beside MkDocs)
+        self._cancel = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(charts, Path(cache_dir), jobs),
+                                        name="jingyan-charts", daemon=True)
+        self._thread.start()
+
+    def _run(self, charts, cache_dir, jobs) -> None:
+        import time
+        t = time.perf_counter()
+        try:
+            self.report = draw_charts(charts, cache_dir, jobs, cancel=self._cancel)
+        except BaseException as e:              # handed to the thread that joins
+            self.error = e
+        self.seconds = time.perf_counter() - t
+
+    def join(self) -> DrawReport:
+        """Wait for the drawing; raise what it raised (ChartError, OSError …)."""
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.report is not None
+        return self.report
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self._thread.join()
+
+
+def place(files: dict[str, Path], site_dir: Path) -> int:
+    """Put each cached chart at its name under `site_dir`: a hard link (the
+    cache is only ever replaced by rename, so a linked file never changes),
+    or a copy where linking is impossible (another file system, no
+    permission). Returns how many were linked."""
+    site_dir = Path(site_dir)
+    linked = 0
+    made: set[Path] = set()
+    for name, src in sorted(files.items()):
+        dest = site_dir / name
+        if dest.parent not in made:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            made.add(dest.parent)
+        if dest.exists() or dest.is_symlink():  # `serve` rebuilding into the same folder
+            dest.unlink()
+        try:
+            os.link(src, dest)
+            linked += 1
+        except OSError:
+            shutil.copyfile(src, dest)
+    return linked
 
 
 def plan_charts(model) -> list[ChartSpec]:

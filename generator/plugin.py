@@ -1,8 +1,15 @@
 """The MkDocs plugin: thin event handlers that call the stages.
 
 on_config  load → validate → compute → plan pages and charts (fails the build
-           with every problem when a record is wrong)
-on_files   render the planned pages and add them, the charts and the CSVs
+           with every problem when a record is wrong); start drawing the
+           charts in the background (charts.Drawing), beside MkDocs
+on_files   render the planned pages and add them, the CSVs, and the charts
+           as files MkDocs links to but does not copy
+on_page_markdown / on_post_page  set the pre-rendered statistics tables
+           aside before Markdown and put them back after every other plugin
+           (search, privacy) has read the page (generator/tables.py)
+on_env     memoise Material's navigation sidebar for pages outside the nav
+           (generator/navmemo.py): the same HTML on every record page of a folder
 on_page_context  point "edit this page" at the YAML record behind a page; the
                  tab and breadcrumb of record pages (generator/orientation.py)
 on_post_build    before the search index is written: keep this build's jieba
@@ -10,7 +17,9 @@ on_post_build    before the search index is written: keep this build's jieba
                  segmentation in the built worker; with `mkdocs serve --dirty`,
                  keep the search entries of the pages left unbuilt
                  (generator/dirty.py). After: build the Lunr index so
-                 browsers load it instead of building it (generator/lunr_index.py)
+                 browsers load it instead of building it (generator/lunr_index.py).
+                 Last: join the drawing and link the charts into the site
+on_build_error   stop the drawing
 on_serve   rebuild when records/, templates/ or site_config/ change
 """
 from __future__ import annotations
@@ -28,10 +37,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
-from . import dirty, lunr_index, orientation, resources
+from . import dirty, lunr_index, navmemo, orientation, resources, tables
 from . import messages as M
 from .cache import CACHE_DIR
-from .charts import ChartError, ChartSpec, draw_charts
+from .charts import ChartError, ChartSpec, Drawing, place
 from .naming import load_phrases
 from .pages import TemplateProblem, UnsafePath, checked_path, make_env, plan_site, render_page
 from .problems import format_problems
@@ -43,6 +52,17 @@ from .validate import load_records
 log = logging.getLogger("mkdocs.plugins.jingyan")
 OFFLINE_SHIM = "assets/javascripts/iframe-worker/shim.js"
 WATCHED = ("records", "templates", "site_config")
+
+
+class LaterFile(File):
+    """A chart drawn in the background: in `files` so that pages may link to
+    it; MkDocs does not copy it (it is not drawn yet), `place` links it in."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+    def is_modified(self) -> bool:
+        return False
 
 
 class JingyanConfig(Config):
@@ -141,6 +161,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         self.compilations = self.publish_compilations(records) if records.site.compilations else []
         self.sources = {p.path: p.source for p in self.pages if p.source}
         self.specs = {p.path: p for p in self.pages}
+        self.start_drawing()
         progress("compute", pages=len(self.pages), charts=len(self.charts), words=words, seconds=f"{time.perf_counter() - t:.2f}")
         config.nav = self.navigation(config)
         return config
@@ -156,6 +177,15 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         progress("compile", documents=sum(len(p.files) for p in published), drawn=sum(p.built for p in published),
                  seconds=f"{time.perf_counter() - t:.2f}")
         return published
+
+    def start_drawing(self) -> None:
+        """Draw the charts while MkDocs renders (joined in `_place_charts`)."""
+        if getattr(self, "drawing", None) is not None:   # `serve`: a rebuild before the last joined
+            self.drawing.cancel()
+        jobs = os.environ.get("JINGYAN_CHART_JOBS", "")
+        self.drawn_started = time.perf_counter()
+        self.drawing = Drawing(self.charts, self.root / self.config.cache_dir / "charts",
+                               jobs=int(jobs) if jobs.isdigit() and int(jobs) > 0 else None)
 
     def navigation(self, config) -> list:
         """Index pages only: record pages are reached from them, so each page's
@@ -202,17 +232,24 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
             raise PluginError(str(e)) from None
         progress("render", pages=len(self.pages), seconds=f"{time.perf_counter() - t:.2f}")
 
-        t = time.perf_counter()
-        try:
-            report = draw_charts(self.charts, self.root / self.config.cache_dir / "charts")
-        except ChartError as e:
-            raise PluginError(f"图表无法绘制：{e}") from None
-        for name, path in sorted(report.files.items()):
-            files.append(File.generated(config, checked_path(name), abs_src_path=str(path)))
-        progress("charts", drawn=report.drawn, cached=report.cached, seconds=f"{time.perf_counter() - t:.2f}")
+        for spec in self.charts:   # linked in after the drawing is joined (on_post_build)
+            files.append(LaterFile.generated(config, checked_path(spec.name), content=b""))
         self.unbuilt = dirty.unbuilt(files, getattr(self, "dirty", False))
         self.files = files  # breadcrumbs link to pages outside the nav
         return files
+
+    def on_env(self, env, config, files):
+        self.nav_memo = navmemo.install(env)
+        return env
+
+    @event_priority(100)  # first: no other plugin sees the tables in the Markdown
+    def on_page_markdown(self, markdown, page, config, files):
+        markdown, page.jingyan_tables = tables.set_aside(markdown)
+        return markdown
+
+    @event_priority(-100)  # last: after search read the page and privacy scanned it
+    def on_post_page(self, output, page, config):
+        return tables.put_back(output, getattr(page, "jingyan_tables", None))
 
     def on_page_context(self, context, page, config, nav):
         source = self.sources.get(page.file.src_uri)
@@ -239,6 +276,9 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
     @event_priority(100)  # before the search plugin writes its index
     def _before_search_index(self, config):
         dirty.finish_build(config, self.unbuilt)
+        memo = getattr(self, "nav_memo", None)
+        if memo is not None:
+            progress("nav", reused=memo.hits, rendered=memo.misses)
         if self.unbuilt:
             progress("dirty", skipped=len(self.unbuilt))
         counts = save_segment_cache()
@@ -261,7 +301,24 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
                         "读者的浏览器将自行建索引，大型网站的搜索会晚几秒可用。")
         progress("search", **figures, seconds=f"{time.perf_counter() - t:.2f}")
 
-    on_post_build = CombinedEvent(_before_search_index, _after_search_index)
+    @event_priority(-100)  # last: drawing went on beside everything before
+    def _place_charts(self, config):
+        t = time.perf_counter()
+        drawing, self.drawing = self.drawing, None
+        try:
+            report = drawing.join()
+        except ChartError as e:
+            raise PluginError(f"图表无法绘制：{e}") from None
+        linked = place(report.files, Path(config.site_dir))
+        progress("charts", drawn=report.drawn, cached=report.cached, linked=linked,
+                 drawing_seconds=f"{drawing.seconds:.2f}", seconds=f"{time.perf_counter() - t:.2f}")
+
+    on_post_build = CombinedEvent(_before_search_index, _after_search_index, _place_charts)
+
+    def on_build_error(self, error):
+        drawing, self.drawing = getattr(self, "drawing", None), None
+        if drawing is not None:
+            drawing.cancel()
 
     def on_serve(self, server, config, builder):
         records_dir = self.config.records or os.environ.get("JINGYAN_RECORDS")

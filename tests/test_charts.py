@@ -64,49 +64,56 @@ def test_bundled_font_is_used_not_a_host_font():
     assert (charts.FONT_PATH.parent / "OFL.txt").is_file()
 
 
-def test_every_character_of_the_records_is_in_the_font():
-    have = charts.font_charset()
-    missing = set()
-    for folder in ("records", "site_config"):
-        for p in (ROOT / folder).rglob("*.yml"):
-            missing |= {c for c in p.read_text(encoding="utf-8") if c.isprintable() and ord(c) not in have}
-    assert not missing, f"run python -m generator.fonts.make_subset: {''.join(sorted(missing))}"
-
-
 @pytest.mark.parametrize("name", ["charts/units/bureau/zhi-an-xing-shi.svg",
                                   "charts/units/bureau/fu-wu-qun-zhong.svg",
                                   "charts/units/bureau/ranking.svg"])
-def test_drawing_warns_of_no_missing_glyph(specs, name):
+def test_text_is_svg_text_with_the_font_stack(specs, name):
+    svg = svg_of(specs[name])
+    assert "<text" in svg and "JingyanSansSC-Regular-" not in svg   # no glyph outlines
+    stack = ("text{font-family: 'Jingyan Sans SC', 'Microsoft YaHei', 'PingFang SC', 'Noto Sans CJK SC', "
+             "'Source Han Sans SC', 'WenQuanYi Micro Hei', sans-serif}")
+    assert svg.count(stack) == 1 and svg.count("font-family") == 1  # one rule, not one per text
+    assert "rotate(-0 " not in svg
+
+
+RARE = "鄠邑区公安分局浉河派出所𠮷"
+
+
+def test_any_character_is_drawn_none_stops_a_chart(specs):
+    """Characters outside the bundled GB2312 subset (and outside the BMP) are
+    written as text for the reader's fonts; nothing fails, nothing warns."""
+    have = charts.font_charset()
+    assert ord("鄠") not in have and ord("𠮷") not in have    # the point of the test
+    spec = specs["charts/units/s0/zhi-an-xing-shi.svg"]
+    data = {**spec.data, "title": f"{RARE} · 治安形势"}
+    data["panels"] = [{**p, "lines": [{**ln, "label": f"𠀀{ln['label']}"} for ln in p["lines"]]}
+                      for p in data["panels"]]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        svg = svg_of(specs[name])
+        svg = svg_of(dataclasses.replace(spec, data=data))
     assert glyph_warnings(caught) == []
-    assert "JingyanSansSC-Regular-" in svg          # text as glyph outlines of the bundled font
-    assert "<text" not in svg
+    assert f">{RARE} · 治安形势</text>" in svg and ">𠀀刑事警情</text>" in svg
 
 
-def test_missing_glyph_fails_loudly(specs):
+def test_text_is_escaped_for_svg(specs):
+    import xml.etree.ElementTree as ET
     spec = specs["charts/units/s0/zhi-an-xing-shi.svg"]
-    bad = dataclasses.replace(spec, data={**spec.data, "title": "𠀀派出所"})
-    with pytest.raises(charts.ChartError, match=r"U\+20000"):
-        charts.check_glyphs(bad)
-    with pytest.raises(charts.ChartError, match="missing from font"):
-        svg_of(bad)                                   # matplotlib's own warning, turned into an error
+    title = "A&B <所> \"引\" '单' $x$ \x01\x7f"
+    svg = svg_of(dataclasses.replace(spec, data={**spec.data, "title": title}))
+    texts = [t.text for t in ET.fromstring(svg.encode()).iter("{http://www.w3.org/2000/svg}text")]
+    assert "A&B <所> \"引\" '单' $x$ \ufffd\ufffd" in texts   # well-formed XML, text intact
 
 
 def test_svg_carries_the_title_axis_and_legend_text(specs):
     spec = specs["charts/units/s0/zhi-an-xing-shi.svg"]
-    paths = svg_of(spec)
+    plain = svg_of(spec)
     for text in ("夏格庄派出所 · 治安形势", "2020 年与 2019 年逐月对比", "样例数据", "1月", "12月",
                  "单位：起", "刑事警情", "治安警情", "2020 年", "2019 年"):
-        assert f"<!-- {text} -->" in paths           # matplotlib labels each glyph run
-    plain = svg_of(spec, rc={"svg.fonttype": "none"})
-    for text in ("夏格庄派出所 · 治安形势", "1月", "刑事警情", "样例数据"):
         assert f">{text}</text>" in plain
 
 
 def test_ranking_text(specs):
-    svg = svg_of(specs["charts/units/bureau/ranking.svg"], rc={"svg.fonttype": "none"})
+    svg = svg_of(specs["charts/units/bureau/ranking.svg"])
     for text in ("夏格庄派出所", "院上派出所", "日庄派出所", "刑事警情", "治安警情"):
         assert f">{text}</text>" in svg
     assert re.search(r">[+−]\d+\.\d%", svg)            # value labels
@@ -115,7 +122,7 @@ def test_ranking_text(specs):
 def test_png_from_the_same_code_is_not_empty(specs, tmp_path):
     out = charts.draw_chart(specs["charts/units/s0/zhi-an-xing-shi.svg"], tmp_path / "a.png", fmt="png")
     img = matplotlib.image.imread(out)
-    assert img.shape[0] > 300 and img.shape[1] > 800
+    assert img.shape[0] > 200 and img.shape[1] > 500
     assert (img[..., 3] > 0).mean() > 0.02                # something drawn on a transparent ground
 
 

@@ -197,14 +197,16 @@ def test_section_template(trim):
     assert "夏格庄&lt;派出所&gt;" in text and "<派出所>" not in text
     # the tables are HTML blocks: each starts a line after a blank one, so
     # Markdown passes it through untouched (no inline parsing of every cell)
-    tables = re.findall(r"(?<=\n\n)<table>\n.*?\n</table>(?=\n)", text, re.S)
-    assert len(tables) == text.count("<table>") == 2 + 2 + 1   # two groups (summary + months), the ranking
+    tables = re.findall(r'(?<=\n\n)<table class="jy-table [^"]*">\n.*?\n</table>(?=\n)', text, re.S)
+    assert len(tables) == text.count("<table") == 2 + 2 + 1   # two groups (summary + months), the ranking
     assert [t.count("<tr>") for t in tables[:2]] == [1 + 2, 1 + 13]
-    assert '<th style="text-align: left;">月份</th><th style="text-align: right;">' in tables[1]
-    assert '<td style="text-align: right;">1</td><td style="text-align: left;">' in tables[4]  # 名次, 单位
+    # alignment by class (docs/assets/stylesheets/tables.css), no per-cell styles
+    assert tables[1].startswith('<table class="jy-table jy-align-lr">') and "<th>月份</th>" in tables[1]
+    assert tables[4].startswith('<table class="jy-table jy-align-rlr">')  # 名次 right, 单位 left, the rest right
+    assert "style=" not in text
     import markdown
     html = markdown.markdown(text, extensions=["tables", "attr_list", "admonition"])
-    assert html.count("<table>") == 5 and "&lt;table" not in html
+    assert html.count('<table class="jy-table') == 5 and "&lt;table" not in html
     assert "夏格庄&lt;派出所&gt;" in html and "<派出所>" not in html
     assert html.count("data-search-exclude") == 1 + 2 + 1      # 月度统计, two groups, the ranking
 

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import time
 import zipfile
@@ -18,10 +19,12 @@ from pathlib import Path
 
 STAGES = {"load+validate": "读取并检查记录", "compute": "计算统计、规划页面",
           "render": "生成 Markdown 页面", "charts": "绘制图表", "segments": "搜索分词",
-          "dirty": "只重建有变化的页面", "search": "预建搜索索引", "compile": "经验汇编"}
+          "dirty": "只重建有变化的页面", "search": "预建搜索索引", "compile": "经验汇编",
+          "nav": "导航侧栏"}
 LABELS = {"units": "单位", "practices": "做法", "brands": "品牌", "stats_files": "统计文件",
           "pages": "页面", "charts": "图表", "words": "分词词条", "drawn": "新绘制", "cached": "沿用缓存", "segmented": "新分词", "seconds": "秒",
-          "skipped": "未变而跳过的页面", "documents": "条目", "kib": "大小（KB）"}
+          "skipped": "未变而跳过的页面", "documents": "条目", "kib": "大小（KB）",
+          "linked": "链接进网站", "reused": "沿用", "rendered": "生成", "drawing_seconds": "与 MkDocs 同时绘图（秒）"}
 
 
 def add_arguments(p):
@@ -68,13 +71,37 @@ def build_lock(path: Path):
         yield
 
 
-def swap_in(tmp: Path, out: Path) -> None:
-    """Replace `out` by `tmp`: two renames, never a partly written folder."""
+def swap_in(tmp: Path, out: Path, trash: Path | None = None) -> None:
+    """Replace `out` by `tmp`: two renames, never a partly written folder. The
+    old site is then deleted by a detached process (a province site is tens
+    of thousands of files: seconds of I/O the build need not wait for),
+    after a rename into `trash` when given (same file system: the cache)."""
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
     if out.exists():
         os.replace(out, old)
     os.replace(tmp, out)
-    shutil.rmtree(old, ignore_errors=True)
+    if not old.exists():
+        return
+    if trash is not None:
+        try:
+            trash.mkdir(parents=True, exist_ok=True)
+            moved = trash / f"{out.name}-{os.getpid()}-{time.time_ns()}"
+            os.replace(old, moved)
+            old = trash                         # also what earlier deletions left
+        except OSError:
+            pass                                # another file system: delete it where it is
+    remove_later(old)
+
+
+def remove_later(folder: Path) -> None:
+    """Delete `folder` in a detached process; here and now if none can start."""
+    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    try:
+        subprocess.Popen([sys.executable, "-c", code, str(folder)], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True,
+                         start_new_session=os.name != "nt")
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_zip(folder: Path, zip_path: Path) -> None:
@@ -123,7 +150,7 @@ def run(args) -> int:
         with build_lock(lock):
             cfg = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp))
             build(cfg)
-            swap_in(tmp, out)
+            swap_in(tmp, out, trash=root / ".cache" / "jingyan" / "trash")
             if args.offline:
                 write_zip(out, out.with_name(out.name + ".zip"))
     except (Abort, MkDocsException) as e:
