@@ -249,6 +249,8 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
 
     @event_priority(-100)  # last: after search read the page and privacy scanned it
     def on_post_page(self, output, page, config):
+        orientation.leave_page(getattr(self, "activated", []))  # the page is written: unmark its tab
+        self.activated = []
         return tables.put_back(output, getattr(page, "jingyan_tables", None))
 
     def on_page_context(self, context, page, config, nav):
@@ -264,11 +266,6 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         self.activated = orientation.enter_page(context, page, nav, getattr(self, "files", None),
                                                 self.specs.get(page.file.src_uri))
         return context
-
-    def on_post_page(self, output, page, config):
-        orientation.leave_page(getattr(self, "activated", []))
-        self.activated = []
-        return output
 
     def on_startup(self, *, command, dirty):
         self.dirty = dirty  # `mkdocs serve --dirty`: see generator/dirty.py
