@@ -11,6 +11,7 @@ Field kinds beyond the Python type (``kind=``):
   date   – "YYYY-MM-DD" (an unquoted date is accepted here)
   url    – an http(s) URL (the scheme in any case: HTTPS:// too)
   metric-id – a metric's id: lower-case letters, digits and underscores
+  repo-path – a relative path inside the repository (no /, ~, C:, ..)
 """
 from __future__ import annotations
 
@@ -34,15 +35,24 @@ def _space_class() -> str:
 # The patterns are written so that they mean the same in Python and in ECMA-262
 # (Unicode mode), as `jingyan schema` copies them into the JSON Schema: [0-9] not
 # \d (Python's \d takes any Unicode digit), explicit whitespace instead of \s, and
-# \Z (end of text; `$` would also match before a final newline) becomes `$` there.
+# \Z (end of text; `$` would also match before a final newline) becomes `$(?!\n)`
+# there, which means end of text in both (JSON Schema validators in Python use `re`).
 SPACE = _space_class()
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 METRIC_ID_RE = re.compile(r"^[a-z][a-z0-9_]*\Z")
 MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])\Z")
 DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")  # the validator then asks datetime
-URL_RE = re.compile(r"^[Hh][Tt][Tt][Pp][Ss]?://[^" + SPACE + "<>\"']+" + r"\Z")
+URL_RE = re.compile(r"^[Hh][Tt][Tt][Pp][Ss]?://[^" + SPACE + r"\\<>" + "\"']+" + r"\Z")
 NOT_BLANK_RE = re.compile(r"[^" + SPACE + r"]")  # text with something besides spaces
+# text that is not text: lone surrogates, controls other than newline and tab,
+# the non-characters U+FFFE/U+FFFF, and invisible format characters that
+# reorder (bidi) or split (zero-width) what a reader sees (found with search)
+BAD_TEXT_RE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ud800-\udfff\ufffe\uffff"
+                         r"\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 ID_MAX = 64
+# a path that leaves the repository (absolute, ~, a drive, a `..` step) or names
+# nothing but the root: what the validator's templates_dir check refuses
+OUTSIDE_REPO_RE = re.compile(r"^(?:[/\\~]|[A-Za-z]:)|(?:^|[/\\])\.\.(?:[/\\]|\Z)|^[./\\]*\Z")
 # DATE_RE and a real day of the calendar (years 0001-9999, 29 February in leap years
 # only), as one pattern: what the validator's datetime check accepts, for the schema.
 _LEAP = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
@@ -262,7 +272,7 @@ class SiteConfig:
     title: str = f("网站名称")
     description: str = f("网站简介（首页显示）")
     templates_dir: Optional[str] = f("自定义模板文件夹（相对仓库根目录）；同名模板覆盖内置模板",
-                                     default=None)
+                                     default=None, kind="repo-path")
     privacy_allow: list[str] = f("允许公开的号码（如 110、12345、派出所公布的座机）", default=[])
     sample_note: str = f("样例数据提示语", default="本页统计数据为演示用样例数据，并非真实警情统计。")
     search_scope: str = f("搜索索引收录的内容：auto 按记录多少自动选择；full 全文；summary 标题、概要和单位简介；"

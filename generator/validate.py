@@ -47,11 +47,16 @@ YEAR_MIN = 1949
 RESERVED_IDS = frozenset({"index", "con", "prn", "aux", "nul",
                           *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))})
 
-# text that is not text: lone surrogates, controls other than newline and tab,
-# the non-characters U+FFFE/U+FFFF, and invisible format characters that
-# reorder (bidi) or split (zero-width) what a reader sees
-_BAD_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
-                       "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+def text_max(key: str, tag: bool = False) -> int:
+    """The length limit of a text field (of an item of `tags` when `tag`)."""
+    return TAG_LEN_MAX if tag else TEXT_MAX.get(key, TEXT_MAX_OTHER)
+
+
+def list_max(key: str) -> int:
+    return TAGS_MAX if key == "tags" else LIST_MAX
+
+
+_BAD_TEXT = model.BAD_TEXT_RE  # lone surrogates, controls, non-characters, bidi, zero-width
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -218,10 +223,10 @@ class Converter:
 
     def too_long(self, node, text: str, meta: dict) -> bool:
         key = meta.get("name", "")
-        limit = TEXT_MAX.get(key, TEXT_MAX_OTHER)
+        limit = text_max(key, meta.get("tag", False))
         if meta.get("tag"):
-            if len(text) > TAG_LEN_MAX:
-                self.problem(node, M.TAG_TOO_LONG.format(value=text[:20] + "…", n=len(text), max=TAG_LEN_MAX))
+            if len(text) > limit:
+                self.problem(node, M.TAG_TOO_LONG.format(value=text[:20] + "…", n=len(text), max=limit))
                 return True
         elif len(text) > limit:
             self.problem(node, M.TEXT_TOO_LONG.format(key=key, n=f"{len(text):,}", max=f"{limit:,}"))
@@ -301,7 +306,7 @@ class Converter:
                 return []
             if len(node.value) < meta.get("min_items", 0):
                 self.problem(node, M.TOO_FEW_ITEMS.format(key=key, n=meta["min_items"]))
-            most = TAGS_MAX if key == "tags" else LIST_MAX
+            most = list_max(key)
             if len(node.value) > most:  # stop here: 100,000 tags would exhaust the build
                 self.problem(node, M.LIST_TOO_LONG.format(key=key, n=f"{len(node.value):,}", max=most))
                 return []

@@ -9,6 +9,7 @@ Patterns must mean the same in JavaScript (Unicode mode) as in Python.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -178,7 +179,15 @@ TRICKY = ["", " ", "a", "A", "0", "٣", "１", "2020-01", "2020-1", "2020-01\n",
           "https://a\ufeffb", "https://a\x1cb", "https://x\n", "javascript:alert(1)",
           "https://a<b", "https://a\"b", "ftp://x", "abc", "abc-def", "abc--def", "-abc",
           "abc\n", "ABC", "a" * 64, "a" * 65, "criminal_cases", "_x", "3", "03", "0003", "13",
-          "0", "\u3000", "\t\n", "\u2028", "x\u3000", "东山", "\ufeff", "\x1c"]
+          "0", "\u3000", "\t\n", "\u2028", "x\u3000", "东山", "\ufeff", "\x1c",
+          # not text: controls, C1, non-characters, bidi, zero-width, lone surrogates;
+          # a pair of surrogates is one character (𠮷) and fine
+          "a\x00b", "\x1b[0m", "a\x7f", "\x9b", "\ufffe", "a\u202eb", "a\u200bb", "\u2066",
+          "\ud842", "x\udfb7", "\U00020bb7", "\u00a0", "\x85", "https://x\\y",
+          # years from 1949; templates_dir outside the repository
+          "1948-12", "1949-01", "1950-01", "0999-01", "2100-01", "19490", "1",
+          "/etc", "~/t", "C:t", "c:\\t", "..", "a/../b", "a\\..\\b", "a/..", "../", ".", "./", "...",
+          "a/b", "a..b/c", "site_config/templates", "..\n", "a/..\n"]
 
 
 def test_patterns_mean_the_same_in_javascript_unicode_mode(schemas):
@@ -186,11 +195,13 @@ def test_patterns_mean_the_same_in_javascript_unicode_mode(schemas):
     compile there and accept exactly what the validator's Python pattern accepts."""
     node = program("node")
     from generator import model
-    from generator.commands.schema import ecma
+    from generator.commands.schema import _MONTH_KEY, _YEAR_FROM, ecma
     python = [model.ID_RE, model.METRIC_ID_RE, model.MONTH_RE, model.DATE_RE,
-              model.CALENDAR_DATE_RE, model.URL_RE, model.NOT_BLANK_RE]
+              model.CALENDAR_DATE_RE, model.URL_RE, model.NOT_BLANK_RE, model.BAD_TEXT_RE,
+              model.OUTSIDE_REPO_RE, _YEAR_FROM, re.compile(r"^0*([1-9]|1[0-2])\Z")]
     used = {p for s in schemas.values() for p in _patterns(s)}
-    assert used <= {ecma(p.pattern) for p in python} | {"^0*([1-9]|1[0-2])$"}, used
+    assert used <= {ecma(p.pattern) for p in python}, used
+    assert ecma(python[-1].pattern) == _MONTH_KEY
     script = ("const [pats, texts] = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
               "console.log(JSON.stringify(pats.map(p => texts.map(t => new RegExp(p, 'u').test(t)))));")
     pats = [ecma(p.pattern) for p in python]
@@ -238,6 +249,25 @@ def test_calendar_pattern_is_the_validators_date_check():
              for m in range(0, 14) for d in range(0, 33)]
     texts += [f"{y:04d}-02-29" for y in range(10000)] + ["2020-2-3", "20200-01-01", "2020-01-01x"]
     wrong = [t for t in texts if bool(CALENDAR_DATE_RE.match(t)) != validator(t)]
+    assert wrong == []
+
+
+def test_outside_repo_pattern_is_the_validators_templates_dir_check():
+    """OUTSIDE_REPO_RE (the schema's templates_dir) refuses exactly what the validator's
+    templates_dir check refuses: every text of up to six characters from a path's alphabet."""
+    import itertools
+    from generator.model import OUTSIDE_REPO_RE
+    from generator.validate import templates_dir_problem
+    texts = ["".join(t) for n in range(7) for t in itertools.product("./\\~a:\n", repeat=n)]
+    wrong = [t for t in texts if bool(OUTSIDE_REPO_RE.search(t)) != bool(templates_dir_problem(t))]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("least", [1949, 0, 1, 1000, 1999, 2000, 2019, 9999])
+def test_year_pattern_is_a_comparison(least):
+    from generator.commands.schema import year_at_least
+    pattern = year_at_least(least)
+    wrong = [y for y in range(10000) if bool(pattern.match(f"{y:04d}-01")) != (y >= least)]
     assert wrong == []
 
 
@@ -292,7 +322,7 @@ YAML_READING = "valid YAML whose reading is the trap (duplicate key, yes/07/02 r
 ENCODING = "bytes and encodings: the editor decodes the file before the schema sees data"
 LAYOUT = "file names, folders and links: the schema sees one file's data, not where it lies"
 HOSTILE = "hostile input (size, depth, aliases): the validator's limits, not a shape"
-REFERENCES = "needs other records (ids, references, hierarchy, duplicates across files)"
+REFERENCES = "needs other records (ids, references, hierarchy and its depth, duplicates across files)"
 CONTEXT = "depends on the day of the check or compares two fields (period order, future dates)"
 PRIVACY = "personal data in free text: privacy.py's recognisers, not a pattern of the shape"
 
@@ -303,7 +333,9 @@ NOT_EXPRESSIBLE = {
                      "syntax-missing-space-after-colon", "syntax-missing-space-nested",
                      "syntax-tab-indentation", "syntax-colon-in-text", "syntax-text-after-quote",
                      "syntax-unclosed-bracket", "syntax-two-documents", "syntax-control-character",
-                     "syntax-backslash-in-quotes", "syntax-list-after-colon", "syntax-at-sign-start"],
+                     "syntax-backslash-in-quotes", "syntax-list-after-colon", "syntax-at-sign-start",
+                     "syntax-several-in-one-file", "syntax-fullwidth-colon", "syntax-fullwidth-colon-nested",
+                     "syntax-tab-four-space-block"],
                     SYNTAX),
     **dict.fromkeys(["duplicate-key", "trap-bool-yes", "trap-octal-07", "trap-date-in-text",
                      "month-leading-zero", "month-duplicate"], YAML_READING),
@@ -312,14 +344,23 @@ NOT_EXPRESSIBLE = {
                      "file-in-subfolder", "stats-not-in-unit-folder", "symlink-outside-repo",
                      "symlink-folder-outside-repo", "symlink-loop", "filename-not-id",
                      "stats-folder-not-a-unit", "stats-folder-not-unit-field",
-                     "stats-filename-not-year"], LAYOUT),
+                     "stats-filename-not-year", "filename-chinese-name", "filename-chinese-name-slug",
+                     "extension-yml-txt-advice", "extension-chinese-txt-advice", "leak-id-in-file-name"],
+                    LAYOUT),
     **dict.fromkeys(["alias-bomb", "deep-nesting", "huge-file-50mb"], HOSTILE),
     **dict.fromkeys(["duplicate-id-across-files", "unknown-unit-parent", "unknown-practice-unit",
                      "unknown-brand", "unknown-category", "unknown-metric", "post-parent-is-bureau",
-                     "parent-cycle", "broken-unit-no-cascade"], REFERENCES),
+                     "parent-cycle", "broken-unit-no-cascade", "limit-unit-depth"], REFERENCES),
     **dict.fromkeys(["period-start-after-end", "period-future", "future-year", "future-month"], CONTEXT),
     **dict.fromkeys(["privacy-id-number", "privacy-mobile", "privacy-email", "privacy-plate",
-                     "privacy-random-18-digits-ok"], PRIVACY),
+                     "privacy-random-18-digits-ok", "privacy-id-spaces", "privacy-id-dashes",
+                     "privacy-id-dots", "privacy-id-fullwidth", "privacy-id-lowercase-x", "privacy-id-15-digits",
+                     "privacy-mobile-fullwidth", "privacy-mobile-dots", "privacy-mobile-irregular-spaces",
+                     "privacy-mobile-0086", "privacy-bank-card", "privacy-bank-card-groups", "privacy-passport-e",
+                     "privacy-passport-g", "privacy-landline-dash", "privacy-landline-brackets",
+                     "privacy-landline-allowed", "privacy-email-fullwidth", "privacy-plate-fullwidth",
+                     "privacy-plate-space", "privacy-negatives-ok", "privacy-nested-key",
+                     "leak-mobile-in-parent"], PRIVACY),
 }
 
 _RECORD_KINDS = {"units": "unit", "practices": "practice", "brands": "brand"}
