@@ -264,7 +264,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
             base = config.repo_url.rstrip("/") + "/" + (config.edit_uri or "").strip("/")
             page.edit_url = base.rstrip("/") + "/" + source
         self.activated = orientation.enter_page(context, page, nav, getattr(self, "files", None),
-                                                self.specs.get(page.file.src_uri))
+                                                getattr(self, "specs", {}).get(page.file.src_uri))
         return context
 
     def on_startup(self, *, command, dirty):

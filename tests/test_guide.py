@@ -244,8 +244,9 @@ def test_error_table_covers_the_bad_records_corpus():
         assert text in table, text
 
 
-def test_edit_links_of_guide_pages_point_to_their_files():
+def test_edit_links_of_guide_pages_point_to_their_files(monkeypatch):
     """“编辑此页” on a hand-written page opens docs/guide/…, where the file is (not guide/…)."""
+    monkeypatch.setenv("JINGYAN_REPO_URL", "https://git.test/police/records")  # none by default
     from mkdocs.config import load_config
     from mkdocs.structure.files import File
     from mkdocs.structure.pages import Page

@@ -128,11 +128,12 @@ def test_readme_test_command_is_what_ci_runs():
 
 
 # Imports that are not PyPI distributions of their own name.
-STDLIB = set(sys.stdlib_module_names) | {"generator", "conftest", "synth", "run"}
+STDLIB = set(sys.stdlib_module_names) | {"generator", "tests", "conftest", "synth", "run"}
 PROVIDED_BY = {"yaml": "pyyaml", "opencc": "opencc-python-reimplemented", "material": "mkdocs-material",
                "docx": "python-docx", "python_calamine": "python-calamine", "fontTools": "matplotlib",
                "markdown": "mkdocs", "pymdownx": "mkdocs-material", "PIL": "matplotlib",
-               "numpy": "matplotlib", "pre_commit": "pre-commit", "lxml": "python-docx"}
+               "numpy": "matplotlib", "pre_commit": "pre-commit", "lxml": "python-docx",
+               "markupsafe": "jinja2"}
 
 
 def declared() -> set[str]:
