@@ -533,10 +533,12 @@ def _init_worker() -> None:
 # ------------------------------------------------------------------ the cache
 
 def draw_charts(charts: list[ChartSpec], cache_dir: Path, jobs: Optional[int] = None,
-                context: str = "spawn", cancel: Optional[threading.Event] = None) -> DrawReport:
-    """Draw every chart not yet in `cache_dir` (as <key>.svg); in parallel when
-    there are more than SERIAL_MAX (jobs: processes, default os.cpu_count();
-    1 draws in this process). `cancel` set: stop drawing soon (a failed build)."""
+                context: str = "spawn", cancel: Optional[threading.Event] = None,
+                in_process_max: int = SERIAL_MAX) -> DrawReport:
+    """Draw every chart not yet in `cache_dir` (as <key>.svg): up to
+    `in_process_max` in this process, more in worker processes, one per
+    SERIAL_MAX charts up to `jobs` (default os.cpu_count(); 1 draws in this
+    process). `cancel` set: stop drawing soon (a failed build)."""
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
@@ -547,8 +549,8 @@ def draw_charts(charts: list[ChartSpec], cache_dir: Path, jobs: Optional[int] = 
         if not path.exists():
             todo.setdefault(str(path), spec)
     jobs_list = sorted(((spec, target) for target, spec in todo.items()), key=lambda j: j[1])
-    procs = min(jobs or os.cpu_count() or 1, len(jobs_list))
-    if len(jobs_list) <= SERIAL_MAX or procs <= 1:
+    procs = min(jobs or os.cpu_count() or 1, -(-len(jobs_list) // SERIAL_MAX))
+    if len(jobs_list) <= in_process_max or jobs == 1 or not jobs_list:
         for job in jobs_list:
             if cancel is not None and cancel.is_set():
                 break
@@ -583,7 +585,11 @@ class Drawing:
         import time
         t = time.perf_counter()
         try:
-            self.report = draw_charts(charts, cache_dir, jobs, cancel=self._cancel)
+            # Always in worker processes (unless jobs=1): a few charts drawn in
+            # this process would take the GIL from MkDocs, and importing
+            # Matplotlib here costs the main process a second; a worker runs
+            # on the core MkDocs leaves idle.
+            self.report = draw_charts(charts, cache_dir, jobs, cancel=self._cancel, in_process_max=0)
         except BaseException as e:              # handed to the thread that joins
             self.error = e
         self.seconds = time.perf_counter() - t

@@ -183,7 +183,7 @@ def test_one_changed_value_redraws_only_that_unit_and_its_ancestors():
 def test_pool_draws_the_same_bytes_as_in_process(specs, tmp_path):
     some = [specs[n] for n in ("charts/units/s0/zhi-an-xing-shi.svg", "charts/units/s1/fu-wu-qun-zhong.svg",
                                "charts/units/bureau/ranking.svg")]
-    pooled = charts.draw_charts(some, tmp_path / "pool", jobs=2)
+    pooled = charts.draw_charts(some, tmp_path / "pool", jobs=2, in_process_max=0)   # worker processes
     assert pooled.drawn == 3
     for spec in some:
         assert pooled.files[spec.name].read_text(encoding="utf-8") == svg_of(spec)
