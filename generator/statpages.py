@@ -94,6 +94,20 @@ def arrow_percent(c: Change) -> str:
     return ARROWS[direction] + fmt_percent(abs(c.percent)).lstrip("+")
 
 
+def change_cell(c: Change, metric: Metric) -> tuple[str, str]:
+    """A change in a table: its text and its colour class (good / bad / flat / ""),
+    by `lower_is_better`, as on the 统计 page; `coloured` splits them apart."""
+    return arrow_percent(c), verdict(c, metric) or ""
+
+
+def coloured(header: list[str], rows: list[list]) -> dict:
+    """A table whose change cells were given as change_cell pairs: the rows as
+    text, and `cls`, the colour class of every cell ("" for none)."""
+    text = [[cell[0] if isinstance(cell, tuple) else cell for cell in row] for row in rows]
+    cls = [[cell[1] if isinstance(cell, tuple) else "" for cell in row] for row in rows]
+    return {"header": header, "rows": text, "cls": cls}
+
+
 def arrow_number(v: Optional[float], suffix: str = "", digits: int = 1) -> str:
     """A signed figure the same way: ↑0.2, ↓1.5%, →0.0; "—" for None."""
     if v is None:
@@ -186,7 +200,7 @@ def _group_block(model: StatsModel, title_name: str, group: Group,
             s = sers[mt.id]
             row.append(fmt_value(s.get(year, month), mt))
             if prev:
-                row += [fmt_value(s.get(prev, month), mt), arrow_percent(yoy(s, year, month))]
+                row += [fmt_value(s.get(prev, month), mt), change_cell(yoy(s, year, month), mt)]
         rows.append(row)
     through = max(sers[m].latest_month(year) or 0 for m in present)
     row = [f"1–{through} 月" if through > 1 else "1 月"]
@@ -195,7 +209,7 @@ def _group_block(model: StatsModel, title_name: str, group: Group,
         row.append(fmt_value(ytd(s, year, through), mt))
         if prev:
             c = ytd_yoy(s, year, through)
-            row += [fmt_value(ytd(s, prev, through), mt), arrow_percent(c)]
+            row += [fmt_value(ytd(s, prev, through), mt), change_cell(c, mt)]
     rows.append(row)
 
     # summary: the latest month with 环比 and 同比, and the 累计 with its 同比
@@ -205,8 +219,8 @@ def _group_block(model: StatsModel, title_name: str, group: Group,
     for mt in metrics:
         s = sers[mt.id]
         summary.append([f"{mt.name}（{mt.unit}）", fmt_value(s.get(year, through), mt),
-                        arrow_percent(mom(s, year, through)), arrow_percent(yoy(s, year, through)),
-                        fmt_value(ytd(s, year, through), mt), arrow_percent(ytd_yoy(s, year, through))])
+                        change_cell(mom(s, year, through), mt), change_cell(yoy(s, year, through), mt),
+                        fmt_value(ytd(s, year, through), mt), change_cell(ytd_yoy(s, year, through), mt)])
 
     notes = []
     means = [mt.name for mt in metrics if mt.aggregate == "mean"]
@@ -246,8 +260,8 @@ def _group_block(model: StatsModel, title_name: str, group: Group,
         "subtitle": f"{year} 年与 {prev} 年逐月对比" if prev else f"{year} 年逐月",
         "year": year, "previous_year": prev, "panels": panels, "sample": sample}))
     return {"title": group.name, "slug": group.slug, "chart": svg, "alt": alt,
-            "summary": {"header": summary_header, "rows": summary},
-            "table": {"header": header, "rows": rows}, "csv": csv_path,
+            "summary": coloured(summary_header, summary),
+            "table": coloured(header, rows), "csv": csv_path,
             "csv_name": f"{title_name}-{group.name}.csv", "notes": notes,
             "year": year, "previous_year": prev}
 
@@ -291,7 +305,7 @@ def _ranking_block(model: StatsModel, owner_name: str, unit_ids: list[str], svg:
         row = [str(e0.rank) if e0.rank else MISSING, _name(model, u)]
         for mt, b in zip(metrics, by):
             c = b[u].change
-            row += [fmt_value(c.current, mt), fmt_value(c.previous, mt), arrow_percent(c)]
+            row += [fmt_value(c.current, mt), fmt_value(c.previous, mt), change_cell(c, mt)]
         rows.append(row)
     csv_rows = [["名次", "单位", "单位编号", "统计期",
                  *[h for mt in metrics for h in (_metric_header(mt), f"{mt.name}上年同期", f"{mt.name}同比（%）")]]]
@@ -319,7 +333,7 @@ def _ranking_block(model: StatsModel, owner_name: str, unit_ids: list[str], svg:
                    for mt, b in zip(metrics, by)],
         "sample": sample}))
     return {"title": title, "chart": svg, "alt": alt, "period": period,
-            "table": {"header": header, "rows": rows}, "csv": csv_path,
+            "table": coloured(header, rows), "csv": csv_path,
             "csv_name": f"{owner_name}-{title}.csv", "note": note}
 
 
@@ -433,9 +447,9 @@ def _build_dashboard(model: StatsModel) -> _Built:
             for m in mids:
                 s = region_series(model, r, m)
                 c = ytd_yoy(s, year, comparable_through(s, year) or s.latest_month(year))
-                row += [fmt_value(c.current, model.metrics[m]), arrow_percent(c)]
+                row += [fmt_value(c.current, model.metrics[m]), change_cell(c, model.metrics[m])]
             rows.append(row)
-        region_table = {"header": header, "rows": rows}
+        region_table = coloured(header, rows)
     out.context = {
         "title": "统计",
         "scope": scope,

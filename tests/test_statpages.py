@@ -93,7 +93,10 @@ def test_unit_section_context():
     assert block["summary"] == {
         "header": ["指标", "2020 年 12 月", "环比", "同比", "1–12 月", "累计同比"],
         "rows": [["刑事警情（起）", "3", "→0.0%", "↓25.0%", "—", "—"],
-                 ["治安警情（起）", "10", "→0.0%", "→0.0%", "—", "—"]]}
+                 ["治安警情（起）", "10", "→0.0%", "→0.0%", "—", "—"]],
+        # the colour of each change by lower_is_better (crime falling: good)
+        "cls": [["", "", "flat", "good", "", ""], ["", "", "flat", "flat", "", ""]]}
+    assert block["table"]["cls"][0] == ["", "", "", "good", "", "", "flat"]
     service = sec["charts"][1]
     assert any("群众满意率为月平均值" in n for n in service["notes"])
 
