@@ -65,13 +65,36 @@ def _nzh(singular: str, plural: str, n: int) -> str:
 argparse._ = _zh
 argparse.ngettext = _nzh
 
+# Placeholders argparse would print in capitals (--out OUT): Chinese words, by option name.
+METAVARS = {"records": "文件夹", "out": "路径", "region": "单位编号", "title": "标题", "name": "名称",
+            "id": "编号", "unit": "单位编号", "parent": "上级编号", "category": "分类编号", "year": "年份",
+            "root": "目录", "jobs": "进程数", "only": "地区", "site_url": "网址", "file": "文件",
+            "paths": "文件", "dir": "文件夹"}
+
+
+class ChineseHelp(argparse.HelpFormatter):
+    def _get_default_metavar_for_optional(self, action):
+        return METAVARS.get(action.dest, "值")
+
+    def _get_default_metavar_for_positional(self, action):
+        return METAVARS.get(action.dest, action.dest)
+
+
+def _sub_parsers(parser: argparse.ArgumentParser):
+    """`parser` and every parser below it (jingyan new unit, …)."""
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                yield from _sub_parsers(child)
+
 
 def main(argv: list[str] | None = None) -> int:
     # Windows consoles default to a legacy code page; Chinese must not crash printing.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
-    parser = argparse.ArgumentParser(prog="jingyan", description="警务经验网站生成工具")
+    parser = argparse.ArgumentParser(prog="jingyan", description="警务经验网站生成工具", formatter_class=ChineseHelp)
     sub = parser.add_subparsers(dest="command", metavar="命令")
     sub.required = True
     modules = {}
@@ -80,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--root", default=".", metavar="目录", help="仓库根目录（默认当前目录）")
         module = importlib.import_module(module_name)
         module.add_arguments(p)
+        for q in _sub_parsers(p):
+            q.formatter_class = ChineseHelp
         modules[name] = module
     args = parser.parse_args(argv)
     try:

@@ -282,7 +282,9 @@ def test_theme_strings_are_chinese(site):
 
 
 def test_cli_help_is_chinese(capsys):
-    for argv in (["--help"], ["build", "--help"], ["validate", "--help"]):
+    from generator.cli import COMMANDS
+    every = [["--help"], *([c, "--help"] for c in COMMANDS), *(["new", k, "--help"] for k in ("unit", "practice", "brand", "stats"))]
+    for argv in every:
         with pytest.raises(SystemExit):
             main(argv)
         out = capsys.readouterr().out
@@ -290,6 +292,8 @@ def test_cli_help_is_chinese(capsys):
         assert "选项" in out and "显示本帮助并退出" in out
         for english in ("usage:", "positional arguments", "options:", "show this help message"):
             assert english not in out
+        placeholders = set(re.findall(r"--[a-z][a-z-]* ([A-Z][A-Z_]+)\b", out)) - {"YYYY"}
+        assert not placeholders, (argv, placeholders)  # argparse's capitalised metavars
     with pytest.raises(SystemExit):
         main(["no-such-command"])
     err = capsys.readouterr().err
