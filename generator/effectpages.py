@@ -249,6 +249,7 @@ def build_effects(model: StatsModel, practice_id: str, out: _Built) -> PracticeE
     notes_column = any(own_notes)
     header = [*(["单位"] if multi else []), "指标", "实施前 → 实施后（月均）", "对照组变化",
               "相对对照组的差异", "排名 k/N", *(["说明"] if notes_column else [])]
+    estimate_col = header.index("相对对照组的差异")
     table_rows = [[*([r["unit"]] if multi else []), r["metric"], r["before_after"], r["group"], r["estimate"],
                    r["rank"], *([n or MISSING] if notes_column else [])] for r, n in zip(rows.values(), own_notes)]
     charts = [c for u in units[:MAX_EFFECT_CHARTS]
@@ -275,7 +276,9 @@ def build_effects(model: StatsModel, practice_id: str, out: _Built) -> PracticeE
         "period": period if not multi else None,
         "is_sample": sample,
         "sample_note": model.records.site.sample_note if sample else None,
-        "table": {"header": header, "rows": table_rows},
+        "table": {"header": header, "rows": table_rows,
+                  "cls": [[r["cls"] if i == estimate_col and r["cls"] != "none" else "" for i in range(len(header))]
+                          for r in rows.values()]},   # the estimate coloured by the good direction
         "common_notes": "；".join(common) + "。" if common else None,
         "align": [*(["left"] if multi else []), "left", "right", "right", "right", "right", "left"][:len(header)],
         "charts": charts,
