@@ -228,3 +228,19 @@ def test_duplicate_rows_and_future_months(root, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "t.csv:C3: xiagezhuang-pcs 2020年1月的“刑事警情”重复出现，数值不同（3 在 t.csv:C2）" in out
     assert "t.csv:B4:" in out
+
+
+def test_personal_numbers_in_cells_are_never_printed(root, tmp_path, capsys):
+    """A cell quoted in a message (an unknown unit typed as a phone or ID number,
+    a control sequence) is printed masked and escaped, like the validator's."""
+    table = tmp_path / "t.csv"
+    table.write_text("单位,年份,月份,刑事警情\n"
+                     "13812345678,2019,1,5\n"
+                     "11010519491231002X派出所,2019,2,4\n"
+                     "夏格庄\x1b[32m派出所,2019,3,4\n", encoding="utf-8")
+    assert imp(root, table) == 1
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
+    assert "不认识的单位" in out and "138****5678" in out
+    for secret in ("13812345678", "11010519491231002X", "\x1b"):
+        assert secret not in out, secret

@@ -10,7 +10,14 @@ import re
 from datetime import date
 from pathlib import Path
 
+from ..privacy import printable
 from ..problems import Problem
+
+
+def say(*parts, **kw) -> None:
+    """print() for the importers: what they echo comes from spreadsheets and
+    articles, so every line is masked and escaped like the validator's messages."""
+    print(*(printable(str(part), keep="\n") for part in parts), **kw)
 
 _PLAIN_SAFE = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^#]*$")
 
@@ -117,10 +124,10 @@ def inputs_ready(root: Path, src: Path, missing_message: str) -> bool:
     import sys
     from . import messages as IM
     if not is_repo_root(root):
-        print(IM.NOT_ROOT.format(root=root), file=sys.stderr)
+        say(IM.NOT_ROOT.format(root=root), file=sys.stderr)
         return False
     if not src.is_file():
-        print(missing_message.format(path=src), file=sys.stderr)
+        say(missing_message.format(path=src), file=sys.stderr)
         return False
     return True
 
@@ -238,9 +245,9 @@ def report(path: str, text: str, problems: list[Problem]) -> None:
     from .messages import SAME_LINES, STILL_TODO, VALID_OK
     todo = sorted(set(problems) | set(todo_problems(path, text)))
     if not todo:
-        print(VALID_OK)
+        say(VALID_OK)
         return
-    print(STILL_TODO)
+    say(STILL_TODO)
     same: dict[str, list[Problem]] = {}
     for p in todo:
         same.setdefault(p.message, []).append(p)
@@ -248,4 +255,4 @@ def report(path: str, text: str, problems: list[Problem]) -> None:
         line = group[0].format()
         if len(group) > 1:  # one placeholder repeated (every measure's detail): say it once
             line += SAME_LINES.format(lines="、".join(str(p.line) for p in group[1:]))
-        print(line)
+        say(line)

@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 from . import messages as IM
+from . import say
 from .stats_read import TableError, open_table
 from .stats_table import TableReader, _fmt
 
@@ -136,7 +137,7 @@ def run(args) -> int:
     try:
         book = open_table(path)
     except TableError as e:
-        print(str(e), file=sys.stderr)
+        say(str(e), file=sys.stderr)
         return 1
     units, metrics = units_and_metrics(root)
     today = date.today()
@@ -145,20 +146,20 @@ def run(args) -> int:
         for sheet in book.sheets:
             reader.read(sheet)
     except Exception:  # a workbook damaged past its first bytes: say so, no traceback
-        print(IM.STATS_XLSX_BROKEN.format(name=path.name) + IM.STATS_SAVE_AS, file=sys.stderr)
+        say(IM.STATS_XLSX_BROKEN.format(name=path.name) + IM.STATS_SAVE_AS, file=sys.stderr)
         return 1
     finally:
         book.close()
     imported = reader.out
     for line in book.notes + imported.notes:
-        print(line)
+        say(line)
     if imported.problems:
         for p in imported.problems:
-            print(f"{p.path}: {p.message}")
-        print(IM.STATS_NOTHING_WRITTEN.format(n=len(imported.problems)), file=sys.stderr)
+            say(f"{p.path}: {p.message}")
+        say(IM.STATS_NOTHING_WRITTEN.format(n=len(imported.problems)), file=sys.stderr)
         return 1
     if not imported.values:
-        print(IM.STATS_NO_DATA, file=sys.stderr)
+        say(IM.STATS_NO_DATA, file=sys.stderr)
         return 1
 
     order = [m["id"] for m in metrics]
@@ -201,31 +202,31 @@ def run(args) -> int:
             plans.append((rel, text, not target.exists(), changes, notes, months))
     if problems:
         for m in problems:
-            print(m)
-        print(IM.STATS_NOTHING_WRITTEN.format(n=len(problems)), file=sys.stderr)
+            say(m)
+        say(IM.STATS_NOTHING_WRITTEN.format(n=len(problems)), file=sys.stderr)
         return 1
     if not plans:
-        print(IM.STATS_NO_CHANGE)
+        say(IM.STATS_NO_CHANGE)
         return 0
     found = check_new(root, {rel: text for rel, text, *_ in plans}, units, today)
     if found:
-        print(IM.STATS_VALIDATION)
+        say(IM.STATS_VALIDATION)
         for p in found:
-            print(p.format())
+            say(p.format())
         return 1
     n_changes = 0
     for rel, text, created, changes, notes, months in plans:
         if created:
-            print(IM.STATS_CREATED.format(path=rel, n=len(months)))
+            say(IM.STATS_CREATED.format(path=rel, n=len(months)))
         else:
-            print(IM.STATS_UPDATED.format(path=rel))
+            say(IM.STATS_UPDATED.format(path=rel))
             for line in changes:
-                print(line)
+                say(line)
             n_changes += len(changes)
         for line in notes:
-            print(line)
+            say(line)
     if args.dry_run:
-        print(IM.STATS_DRY_RUN)
+        say(IM.STATS_DRY_RUN)
         return 0
     for rel, text, *_ in plans:
         target = root / rel
@@ -233,5 +234,5 @@ def run(args) -> int:
         tmp = target.with_name(target.name + ".tmp")
         tmp.write_text(text, encoding="utf-8", newline="\n")
         tmp.replace(target)
-    print(IM.STATS_SUMMARY.format(cells=imported.cells, files=len(plans), changed=n_changes))
+    say(IM.STATS_SUMMARY.format(cells=imported.cells, files=len(plans), changed=n_changes))
     return 0

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .. import messages as IM
+from .. import say
 from .brands import brand_core
 from .cleanup import CJK
 from .extract import extract
@@ -46,39 +47,39 @@ def run(args) -> int:
     places = [split_unit_name(str(u.get("name", "")))[0] for u in have["unit"].values()] + list(phrases)
     art = extract(read_input_text(src), src.name, places=places)
     if not art.body:
-        print(IM.ARTICLE_EMPTY, file=sys.stderr)
+        say(IM.ARTICLE_EMPTY, file=sys.stderr)
         return 1
     today = Date.today()
 
     for note in art.notes:
-        print(note)
-    print(IM.ARTICLE_TITLE.format(title=art.title) if art.title else IM.ARTICLE_NO_TITLE)
-    print(IM.ARTICLE_PUBLISHER.format(publisher=art.publisher) if art.publisher else IM.ARTICLE_NO_PUBLISHER)
-    print(IM.ARTICLE_DATE.format(date=art.date) if art.date else IM.ARTICLE_NO_DATE)
+        say(note)
+    say(IM.ARTICLE_TITLE.format(title=art.title) if art.title else IM.ARTICLE_NO_TITLE)
+    say(IM.ARTICLE_PUBLISHER.format(publisher=art.publisher) if art.publisher else IM.ARTICLE_NO_PUBLISHER)
+    say(IM.ARTICLE_DATE.format(date=art.date) if art.date else IM.ARTICLE_NO_DATE)
 
     # units: linked to records, or listed for the staff member to create
     linked: list[str] = []
     unmatched: list[tuple[str, str]] = []
-    print(IM.ARTICLE_UNITS.format(n=len(art.units)))
+    say(IM.ARTICLE_UNITS.format(n=len(art.units)))
     for name, _ in art.units:
         uid, _near = resolve_unit(name, have["unit"])
         if name in art.cited_only:
-            print(IM.ARTICLE_UNIT_CITED.format(name=name, id=uid or slug_from_name(name, phrases)))
+            say(IM.ARTICLE_UNIT_CITED.format(name=name, id=uid or slug_from_name(name, phrases)))
             continue
         if uid:
-            print(IM.ARTICLE_UNIT_LINKED.format(name=name, id=uid))
+            say(IM.ARTICLE_UNIT_LINKED.format(name=name, id=uid))
             if uid not in linked:
                 linked.append(uid)
         else:
             suggestion = slug_from_name(name, phrases)
-            print(IM.ARTICLE_UNIT_UNMATCHED.format(name=name, slug=suggestion))
+            say(IM.ARTICLE_UNIT_UNMATCHED.format(name=name, slug=suggestion))
             unmatched.append((name, suggestion))
     explicit = []
     for value in args.unit or []:
         uid, near = resolve_unit(value, have["unit"])
         if not uid:
             hint = IM.DID_YOU_MEAN.format(near=near) if near else ""
-            print(IM.UNKNOWN_UNIT.format(value=value, hint=hint + IM.UNKNOWN_UNIT_HINT), file=sys.stderr)
+            say(IM.UNKNOWN_UNIT.format(value=value, hint=hint + IM.UNKNOWN_UNIT_HINT), file=sys.stderr)
             return 1
         explicit.append(uid)
     linked = list(dict.fromkeys(explicit + linked))
@@ -92,7 +93,7 @@ def run(args) -> int:
     for bid, b in have["brand"].items():
         brand_ids.setdefault(brand_core(str(b.get("name", ""))), bid)
     if art.brands:
-        print(IM.ARTICLE_BRANDS.format(n=len(art.brands), names="、".join(art.brands)))
+        say(IM.ARTICLE_BRANDS.format(n=len(art.brands), names="、".join(art.brands)))
     brand, brand_comment = None, []
     ranked = sorted(art.brands, key=lambda b: (0 if art.title and brand_core(b) in art.title else 1,
                                                -"\n".join(art.body).count(brand_core(b))))
@@ -101,7 +102,7 @@ def run(args) -> int:
         in_title = bool(art.title and brand_core(b) in art.title)
         if brand_core(b) in brand_ids and (in_title or body_all.count(brand_core(b)) >= 2):
             brand = brand_ids[brand_core(b)]
-            print(IM.ARTICLE_BRAND_LINKED.format(id=brand, name=b))
+            say(IM.ARTICLE_BRAND_LINKED.format(id=brand, name=b))
             break
     others = [b for b in art.brands if brand_ids.get(brand_core(b)) != brand]
     if others:
@@ -111,10 +112,10 @@ def run(args) -> int:
 
     # measures and figures
     if art.measures:
-        print(IM.ARTICLE_MEASURES.format(n=len(art.measures), names="、".join(art.measures)))
+        say(IM.ARTICLE_MEASURES.format(n=len(art.measures), names="、".join(art.measures)))
     measures = [{"name": m, "detail": IM.PLACEHOLDER_DETAIL} for m in art.measures] or None
     outcomes = []
-    print(IM.ARTICLE_OUTCOMES.format(n=len(art.figures)))
+    say(IM.ARTICLE_OUTCOMES.format(n=len(art.figures)))
     several = len({n for n, _ in art.units}) > 1
     for f in art.figures:
         period = f.period.label() if f.period else None
@@ -123,7 +124,7 @@ def run(args) -> int:
                  + ("（约数）" if f.approximate else "") + ("（同比）" if f.yoy else "")
                  + f"（原文“{f.wording}”）" + (f"，统计期：{period}" if period else "")
                  + (f"，{f.near_unit}" if several and f.near_unit else "") + f"　← “…{f.context}”")
-        print(IM.ARTICLE_OUTCOME.format(text=shown))
+        say(IM.ARTICLE_OUTCOME.format(text=shown))
         outcomes.append({"label": f.label, "value": f.value, "change": f.change, "unit": f.unit,
                          "period": period, "approximate": f.approximate, "yoy": f.yoy,
                          "wording": f.wording, "note": f.near_unit if several else None})
@@ -132,10 +133,10 @@ def run(args) -> int:
     body = "\n".join(([art.title] if art.title else []) + art.body)
     categories = guess_categories(body, have["categories"])
     if categories:
-        print(IM.ARTICLE_CATEGORIES.format(cats="、".join(categories)))
+        say(IM.ARTICLE_CATEGORIES.format(cats="、".join(categories)))
     else:
         categories = [c["id"] for c in have["categories"]][:1]
-        print(IM.NEW_CATEGORIES_DEFAULT.format(cat=categories[0] if categories else ""))
+        say(IM.NEW_CATEGORIES_DEFAULT.format(cat=categories[0] if categories else ""))
     spans = [f.period for f in art.figures if f.period and f.period.resolved
              and (not art.date or f.period.end <= art.date[:7])]
     if art.date:
@@ -145,7 +146,7 @@ def run(args) -> int:
     else:
         period = (today.strftime("%Y-%m"),) * 2
         how = IM.ARTICLE_PERIOD_HOW["today"]
-    print(IM.ARTICLE_PERIOD.format(how=how, start=period[0], end=period[1]))
+    say(IM.ARTICLE_PERIOD.format(how=how, start=period[0], end=period[1]))
     seed = src.name if src.resolve().parent.name == "seeds" else None
     source = {"title": art.title or IM.PLACEHOLDER_TITLE,
               "publisher": art.publisher or IM.PLACEHOLDER_PUBLISHER,
@@ -153,14 +154,14 @@ def run(args) -> int:
     for pid, p in have["practice"].items():
         for s in p.get("sources") or []:
             if isinstance(s, dict) and seed and s.get("seed") == seed:
-                print(IM.ARTICLE_SEED_DUP.format(path=p["_path"], seed=seed))
+                say(IM.ARTICLE_SEED_DUP.format(path=p["_path"], seed=seed))
             elif isinstance(s, dict) and art.title and s.get("title") == art.title:
-                print(IM.ARTICLE_TITLE_DUP.format(path=p["_path"]))
+                say(IM.ARTICLE_TITLE_DUP.format(path=p["_path"]))
 
     # id and file
     if args.id:
         if not is_valid_id(args.id):
-            print(IM.BAD_ID.format(value=args.id), file=sys.stderr)
+            say(IM.BAD_ID.format(value=args.id), file=sys.stderr)
             return 1
         pid = args.id
     else:
@@ -179,7 +180,7 @@ def run(args) -> int:
         pid = f"{base_id}-{n}"[:64]
         n += 1
     if pid != base_id:
-        print(IM.ARTICLE_ID_TAKEN.format(id=base_id, new=pid))
+        say(IM.ARTICLE_ID_TAKEN.format(id=base_id, new=pid))
     header = [f"草稿：由 jingyan import-article 从 {src.name} 生成。数字和名称是从原文中自动找出的，请逐条核对；",
               "摘要和每项做法的 detail 请用自己的话写，不要照抄原文。"]
     values = {"id": pid, "title": art.title or IM.PLACEHOLDER_PRACTICE_TITLE, "units": linked,
@@ -199,9 +200,9 @@ def run(args) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
-    print(IM.WRITTEN_DRAFT.format(path=rel))
+    say(IM.WRITTEN_DRAFT.format(path=rel))
     if not linked:
-        print(IM.ARTICLE_NO_UNITS)
+        say(IM.ARTICLE_NO_UNITS)
     report(rel, text, problems)
     return 0
 
