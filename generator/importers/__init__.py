@@ -74,9 +74,15 @@ def check_documents(root: Path, new: dict[str, tuple[str, str]],
 
 
 def read_input_text(path: Path) -> str:
-    """A text file from outside (saved by Excel, a browser, WeChat…): UTF-8
-    with or without BOM, else GB18030 (what Chinese Windows calls ANSI)."""
-    raw = path.read_bytes()
+    """A text file from outside (saved by Excel, a browser, WeChat…)."""
+    return decode_input(path.read_bytes())
+
+
+def decode_input(raw: bytes) -> str:
+    """UTF-16 with its byte-order mark (Excel's “Unicode 文本”), UTF-8 with or
+    without BOM, else GB18030 (what Chinese Windows calls ANSI)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(enc)

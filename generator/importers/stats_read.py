@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from . import decode_input
 from . import messages as IM
 
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -110,21 +111,10 @@ def open_table(path: Path) -> Book:
 
 # ---------------------------------------------------------------- text tables
 
-def decode(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", errors="replace")
-
-
 def read_text(path: Path) -> Book:
     import csv
     import io
-    text = decode(path.read_bytes())
+    text = decode_input(path.read_bytes())
     sample = text[:4096]
     delim = "\t" if path.suffix.lower() == ".tsv" else (max(",\t;，", key=sample.count) if sample else ",")
 
