@@ -7,7 +7,6 @@ web articles) and what a reader picks out of each (cases.yml).
 """
 from __future__ import annotations
 
-import re
 import sys
 import time
 from pathlib import Path

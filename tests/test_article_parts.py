@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 
 from generator.cli import main
 from generator.importers.article import find_brands, find_figures, find_unit_names

@@ -1,16 +1,12 @@
 """End to end: build the real site, serve it on localhost, drive headless Chromium.
 
-Needs Debian's `chromium` and Playwright's Python package. Where either is
-missing the tests skip with the reason, except under CI (CI=true), where a
-skip would hide a broken search and so fails instead.
+Needs Debian's `chromium` and Playwright's Python package (the `browser` and
+`sample_site` fixtures in conftest.py: where either is missing the tests skip
+with the reason, except under CI, where a skip fails).
 """
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -19,47 +15,14 @@ import pytest
 from generator.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 pytestmark = pytest.mark.browser
 
 
-def _need_browser():
-    reason = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        reason = "Playwright for Python is not installed (pip install playwright)"
-    if not reason and not os.path.exists(CHROMIUM):
-        reason = "Chromium is not installed (apt-get install chromium)"
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests must run under CI: {reason}")
-        pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
-def browser():
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(sample_site, sample_url):
     """(URL, folder) of the sample site built and served on localhost."""
-    site = tmp_path_factory.mktemp("online") / "site"
-    assert main(["build", "--root", str(REPO), "--out", str(site)]) == 0
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", site
-    server.shutdown()
+    return sample_url, sample_site
 
 
 @pytest.fixture(scope="module")

@@ -7,17 +7,13 @@ the 统计 page and of unit pages with statistics is checked.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 
-from generator.cli import main
-from test_browser import LAUNCH_ARGS, CHROMIUM, _need_browser
+from conftest import need_browser
 
 REPO = Path(__file__).resolve().parents[1]
 MIN_PX = 9.0
@@ -27,15 +23,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def phone_site(tmp_path_factory):
-    _need_browser()
-    site = tmp_path_factory.mktemp("phone") / "site"
-    assert main(["build", "--root", str(REPO), "--out", str(site)]) == 0
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", site
-    server.shutdown()
+def phone_site(sample_site, sample_url):
+    need_browser()
+    return sample_url, sample_site
 
 
 def smallest_text(svg: str) -> tuple[float, float]:
@@ -46,45 +36,39 @@ def smallest_text(svg: str) -> tuple[float, float]:
     return view, min(sizes)
 
 
-def test_no_chart_text_below_9_css_px_at_390_px(phone_site):
+def test_no_chart_text_below_9_css_px_at_390_px(browser, phone_site):
     url, site = phone_site
     pages = ["stats/"] + sorted(f"units/{p.parent.name}/" for p in (site / "units").glob("*/index.html")
                                 if "charts/" in p.read_text(encoding="utf-8"))[:6]
-    from playwright.sync_api import sync_playwright
     checked = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        page = browser.new_page(viewport=PHONE)
-        for path in pages:
-            page.goto(url + path, wait_until="load")
-            page.wait_for_function("[...document.images].every(i => i.complete)")
-            for img in page.evaluate("""[...document.querySelectorAll('img')]
-                    .filter(i => i.src.includes('/charts/') && i.src.endsWith('.svg'))
-                    .map(i => ({src: i.src, width: i.getBoundingClientRect().width,
-                                page: document.documentElement.clientWidth}))"""):
-                svg = (site / unquote(urlparse(img["src"]).path).lstrip("/")).read_text(encoding="utf-8")
-                view, smallest = smallest_text(svg)
-                rendered = smallest * img["width"] / view
-                checked.append((path, img["src"].rsplit("/charts/", 1)[1], round(rendered, 2)))
-                assert img["width"] <= img["page"]                       # no sideways scrolling
-                assert rendered >= MIN_PX, f"{path}: {img['src']} text at {rendered:.2f} CSS px"
-        browser.close()
+    page = browser.new_page(viewport=PHONE)
+    for path in pages:
+        page.goto(url + path, wait_until="load")
+        page.wait_for_function("[...document.images].every(i => i.complete)")
+        for img in page.evaluate("""[...document.querySelectorAll('img')]
+                .filter(i => i.src.includes('/charts/') && i.src.endsWith('.svg'))
+                .map(i => ({src: i.src, width: i.getBoundingClientRect().width,
+                            page: document.documentElement.clientWidth}))"""):
+            svg = (site / unquote(urlparse(img["src"]).path).lstrip("/")).read_text(encoding="utf-8")
+            view, smallest = smallest_text(svg)
+            rendered = smallest * img["width"] / view
+            checked.append((path, img["src"].rsplit("/charts/", 1)[1], round(rendered, 2)))
+            assert img["width"] <= img["page"]                       # no sideways scrolling
+            assert rendered >= MIN_PX, f"{path}: {img['src']} text at {rendered:.2f} CSS px"
+    page.close()
     assert len(checked) >= 4 and any("ranking" in c[1] for c in checked), checked
 
 
-def test_table_columns_align_by_class(phone_site):
+def test_table_columns_align_by_class(browser, phone_site):
     """jy-align-lr: first column left, the rest right; jy-align-rlr: right, left, right …"""
     url, site = phone_site
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        page = browser.new_page()
-        page.goto(url + "stats/", wait_until="load")
-        aligns = page.evaluate("""[...document.querySelectorAll('table.jy-table')].map(t => ({
-            cls: t.className,
-            cols: [...t.querySelectorAll('tbody tr:first-child td')].map(c => getComputedStyle(c).textAlign),
-            head: [...t.querySelectorAll('th')].map(c => getComputedStyle(c).textAlign)}))""")
-        browser.close()
+    page = browser.new_page()
+    page.goto(url + "stats/", wait_until="load")
+    aligns = page.evaluate("""[...document.querySelectorAll('table.jy-table')].map(t => ({
+        cls: t.className,
+        cols: [...t.querySelectorAll('tbody tr:first-child td')].map(c => getComputedStyle(c).textAlign),
+        head: [...t.querySelectorAll('th')].map(c => getComputedStyle(c).textAlign)}))""")
+    page.close()
     kinds = {a["cls"] for a in aligns}
     assert {"jy-table jy-align-lr", "jy-table jy-align-rlr"} <= kinds, kinds
     for a in aligns:

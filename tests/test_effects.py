@@ -6,7 +6,7 @@ import pytest
 
 from generator import stats
 from generator.model import Measure, Period, Practice, Source, Unit
-from test_stats import BUREAU, CRIME, METRICS, QD, JN, full, records, unit
+from test_stats import BUREAU, QD, JN, full, records, unit
 
 
 def practice(pid, units, start="2020-01", end="2020-06"):

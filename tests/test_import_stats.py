@@ -1,13 +1,13 @@
 """`jingyan import-stats`: CSV and XLSX tables made in the test, imported into a temporary repository."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 import yaml
 
+from conftest import units_repo
 from generator.cli import main
 from generator.validate import load_records
 
@@ -25,13 +25,7 @@ UNITS = {
 
 @pytest.fixture
 def root(tmp_path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(REPO / "site_config", root / "site_config")
-    for sub in ("units", "practices", "brands", "stats"):
-        (root / "records" / sub).mkdir(parents=True)
-    for uid, text in UNITS.items():
-        (root / "records" / "units" / f"{uid}.yml").write_text(text, encoding="utf-8")
-    return root
+    return units_repo(tmp_path / "repo", UNITS)
 
 
 def imp(root: Path, table: Path, *more: str) -> int:

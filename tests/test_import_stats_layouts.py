@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 import yaml
 
+from conftest import units_repo
 from generator.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,13 +42,7 @@ UNITS = {
 
 @pytest.fixture
 def root(tmp_path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(REPO / "site_config", root / "site_config")
-    for sub in ("units", "practices", "brands", "stats"):
-        (root / "records" / sub).mkdir(parents=True)
-    for uid, text in UNITS.items():
-        (root / "records" / "units" / f"{uid}.yml").write_text(text, encoding="utf-8")
-    return root
+    return units_repo(tmp_path / "repo", UNITS)
 
 
 def run(root, table, capsys) -> tuple[int, str, str]:
@@ -66,13 +61,16 @@ def written(root) -> list[str]:
                   for p in (root / "records/stats").rglob("*.yml"))
 
 
-def book(path: Path, *sheets: tuple[str, list[list]]) -> openpyxl.Workbook:
+def book(path: Path, *sheets: tuple[str, list[list]], merged: tuple[str, ...] = ()) -> openpyxl.Workbook:
+    """A workbook of `sheets` (name, rows); `merged`: cell ranges merged on the first sheet."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows in sheets:
         ws = wb.create_sheet(name)
         for row in rows:
             ws.append(row)
+    for rng in merged:
+        wb.worksheets[0].merge_cells(rng)
     wb.save(path)
     return wb
 
@@ -158,18 +156,13 @@ def test_lines_above_the_header_and_a_unit_column_named_otherwise(root, tmp_path
 
 def test_two_header_rows_under_merged_group_cells_and_merged_units(root, tmp_path, capsys):
     t = tmp_path / "分组表头.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "2024年"
-    ws.append(["单位", "年份", "月份", "治安形势", None, None, "矛盾纠纷", None])
-    ws.append([None, None, None, "刑事警情", "治安警情", "可防性案件", "排查矛盾纠纷", "化解矛盾纠纷"])
-    ws.append(["潭溪派出所", 2024, 1, 3, 4, 1, 9, 8])
-    ws.append([None, None, 2, 2, 5, 0, 7, 7])
-    ws.append(["柳湾派出所", 2024, 1, 6, 1, 2, 3, 3])
-    ws.append([None, None, 2, 5, 2, 2, 4, 4])
-    for rng in ("A1:A2", "B1:B2", "C1:C2", "D1:F1", "G1:H1", "A3:A4", "B3:B4", "A5:A6", "B5:B6"):
-        ws.merge_cells(rng)
-    wb.save(t)
+    book(t, ("2024年", [["单位", "年份", "月份", "治安形势", None, None, "矛盾纠纷", None],
+                       [None, None, None, "刑事警情", "治安警情", "可防性案件", "排查矛盾纠纷", "化解矛盾纠纷"],
+                       ["潭溪派出所", 2024, 1, 3, 4, 1, 9, 8],
+                       [None, None, 2, 2, 5, 0, 7, 7],
+                       ["柳湾派出所", 2024, 1, 6, 1, 2, 3, 3],
+                       [None, None, 2, 5, 2, 2, 4, 4]]),
+         merged=("A1:A2", "B1:B2", "C1:C2", "D1:F1", "G1:H1", "A3:A4", "B3:B4", "A5:A6", "B5:B6"))
     code, out, _ = run(root, t, capsys)
     assert code == 0, out
     assert months(root, "tanxi-pcs", 2024)[2] == {
@@ -196,14 +189,8 @@ def test_two_header_rows_without_merging(root, tmp_path, capsys):
 
 def test_a_number_merged_over_months_is_refused(root, tmp_path, capsys):
     t = tmp_path / "合并数字.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "表"
-    ws.append(["单位", "年份", "月份", "刑事警情"])
-    for m in (1, 2, 3):
-        ws.append(["潭溪派出所", 2024, m, 9 if m == 1 else None])
-    ws.merge_cells("D2:D4")
-    wb.save(t)
+    book(t, ("表", [["单位", "年份", "月份", "刑事警情"],
+                    *(["潭溪派出所", 2024, m, 9 if m == 1 else None] for m in (1, 2, 3))]), merged=("D2:D4",))
     code, out, _ = run(root, t, capsys)
     assert code == 1 and written(root) == []
     assert "合并数字.xlsx:表!D3: 这个单元格与 D2 合并在一起，分不清 D2 的数属于哪一个月。请取消合并，每个月写一个数。" in out

@@ -9,24 +9,19 @@ under CI (CI=true), where the skip fails.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 
+from conftest import serve, skip_or_fail
 from generator.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", "--disable-sync"]
 AXE = REPO / "tests" / "node" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 
 # One page of every type readers meet.
@@ -48,60 +43,14 @@ PAGE_TYPES = {
 }
 
 
-def _skip_or_fail(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"reader tests must run under CI: {reason}")
-    pytest.skip(reason)
-
-
-def _need_browser():
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _skip_or_fail("Playwright for Python is not installed (pip install playwright)")
-    if not os.path.exists(CHROMIUM):
-        _skip_or_fail("Chromium is not installed (apt-get install chromium)")
-
-
-def _serve(folder: Path):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
-def _build(out: Path, *args: str) -> Path:
-    """Build with no repository configured, whatever the environment says."""
-    saved = {k: os.environ.pop(k) for k in ("JINGYAN_REPO_URL", "JINGYAN_EDIT_URI") if k in os.environ}
-    try:
-        assert main(["build", "--root", str(REPO), "--out", str(out), *args]) == 0
-    finally:
-        os.environ.update(saved)
-    return out
+@pytest.fixture(scope="module")
+def site(sample_site) -> Path:
+    return sample_site
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    return _build(tmp_path_factory.mktemp("readers") / "site")
-
-
-@pytest.fixture(scope="module")
-def served(site):
-    server, url = _serve(site)
-    yield url
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield b
-        b.close()
+def served(sample_url) -> str:
+    return sample_url
 
 
 def html(site: Path, url: str) -> str:
@@ -120,7 +69,7 @@ AXE_RUN = """async () => (await axe.run(document, {resultTypes: ["violations"]})
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_serious_or_critical_axe_violations_on_any_page_type(browser, served, scheme):
     if not AXE.exists():
-        _skip_or_fail(f"axe-core is not installed: npm ci --prefix tests/node/axe ({AXE} missing)")
+        skip_or_fail(f"axe-core is not installed: npm ci --prefix tests/node/axe ({AXE} missing)")
     script = AXE.read_text(encoding="utf-8")
     found = {}
     for viewport in ({"width": 1280, "height": 900}, {"width": 390, "height": 844}):
@@ -210,7 +159,7 @@ def test_wide_tables_use_the_page_width_on_a_desktop(browser, served, site):
 
 def test_printed_unit_page_has_every_table_column(browser, served, tmp_path):
     if not shutil.which("pdftotext"):
-        _skip_or_fail("pdftotext is not installed (apt-get install poppler-utils)")
+        skip_or_fail("pdftotext is not installed (apt-get install poppler-utils)")
     page = browser.new_page()
     page.goto(served + "units/xiagezhuang-pcs/")
     page.wait_for_timeout(200)
@@ -484,8 +433,9 @@ def test_generic_words_on_a_synthetic_tree(browser, tmp_path):
     subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "--out", str(tree), "--size", "small",
                     "--units", "16", "--months", "12", "--metrics", "2"], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    site = _build(tmp_path / "site", "--records", str(tree))
-    server, url = _serve(site)
+    site = tmp_path / "site"
+    assert main(["build", "--root", str(REPO), "--out", str(site), "--records", str(tree)]) == 0
+    server, url = serve(site)
     try:
         words = ["派出所", "公安局", "警务室"]
         answers = ask_search(browser, url, site, words)

@@ -22,13 +22,6 @@ def test_arrow_percent():
     assert statpages.arrow_percent(stats.change(8, 0)) == "—"
 
 
-def test_arrow_percent():
-    assert statpages.arrow_percent(stats.change(6, 8)) == "↓25.0%"
-    assert statpages.arrow_percent(stats.change(9, 8)) == "↑12.5%"
-    assert statpages.arrow_percent(stats.change(8, 8)) == "→0.0%"
-    assert statpages.arrow_percent(stats.change(8, 0)) == "—"
-
-
 def test_formatting():
     assert statpages.fmt_percent(-35.149) == f"{M}35.1%"
     assert statpages.fmt_percent(12.0) == "+12.0%"

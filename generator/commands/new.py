@@ -273,7 +273,6 @@ def render_practice(env, have: dict, values: dict) -> str:
 # ---------------------------------------------------------------- brand
 
 def _new_brand(args, ctx) -> int:
-    from ..importers import messages as IM
     unit, err = _unit_or_fail(args.unit, ctx["have"]["unit"])
     if err:
         return _fail(err)

@@ -258,7 +258,6 @@ def find_unit_names(text: str, every: bool = False, known=()) -> list[tuple[str,
         s, base = run.group(0), run.start()
         prev_end = 0
         prev_bureau: tuple[str, int, int] | None = None
-        prev_named = False
         for m in SUFFIX_RE.finditer(s):
             suffix = m.group(0)
             seg_start = max(prev_end, m.start() - 60)
@@ -278,9 +277,8 @@ def find_unit_names(text: str, every: bool = False, known=()) -> list[tuple[str,
             if suffix == "工作站" and names and not names[-1].endswith(PLACE_TAILS):
                 names = []  # 调解工作站, 服务工作站: a 工作站 needs a place before it
             if not names:
-                prev_end, prev_bureau, prev_named = m.end(), None, False
+                prev_end, prev_bureau = m.end(), None
                 continue
-            prev_named = True
             names[-1] = _widen(text, seg, names[-1])
             name_start = base + m.start() - len(names[-1])
             if suffix in ("分局", "公安分局") and prev_bureau and prev_bureau[2] == m.start() - len(names[-1]):
