@@ -8,7 +8,8 @@ on_files   render the planned pages and add them, the CSVs, and the charts
 on_page_markdown / on_post_page  set the pre-rendered statistics tables
            aside before Markdown and put them back after every other plugin
            (search, privacy) has read the page (generator/tables.py)
-on_env     memoise Material's navigation sidebar for pages outside the nav
+on_env     theme templates without indentation (generator/htmlmin.py); memoise
+           Material's navigation sidebar for pages outside the nav
            (generator/navmemo.py): the same HTML on every record page of a folder
 on_page_context  point "edit this page" at the YAML record behind a page; the
                  tab and breadcrumb of record pages (generator/orientation.py)
@@ -37,7 +38,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
-from . import dirty, lunr_index, navmemo, orientation, resources, tables
+from . import dirty, htmlmin, lunr_index, navmemo, orientation, resources, tables
 from . import messages as M
 from .cache import CACHE_DIR
 from .charts import ChartError, ChartSpec, Drawing, place
@@ -239,6 +240,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         return files
 
     def on_env(self, env, config, files):
+        htmlmin.install(env)  # theme templates without their indentation (lighter pages)
         self.nav_memo = navmemo.install(env)
         return env
 
