@@ -8,11 +8,13 @@ build does that work once:
 
 - `prebuild(site_dir)` reads the index file Material wrote, builds the same
   Lunr index the worker would (Material's HTML-aware tokenizer with its
-  position tables, Lunr 2.3.9's BM25 with b = 0, Material's field boosts)
-  and stores it in the file's `config.prebuilt`, which Material passes to
-  its worker untouched;
-- `patch_worker(site_dir)` adds a loader to the worker: when `prebuilt` is
-  there it loads it, otherwise the worker builds the index as before.
+  position tables, Lunr 2.3.9's BM25 with b = 0, Material's field boosts),
+  writes it packed to search/lunr_index.json and names that file's digest
+  in the index file's `config.prebuilt`, which Material passes to its
+  worker untouched;
+- `patch_worker(site_dir)` adds a loader to the worker: when the packed
+  file matches `prebuilt` it loads it, unpacking a term only when a query
+  first reaches it; otherwise the worker builds the index as before.
 
 tests/test_browser.py runs both ways in Chromium and requires identical
 results. Anything this module does not reproduce exactly (another language,
@@ -158,13 +160,14 @@ def tokenize(value, table: list, separator: re.Pattern) -> list[tuple[str, int]]
 # -------------------------------------------------------------------- builder
 # What the worker spends its time on is Lunr's inverted index: every term,
 # every document and field it occurs in, every position. That is built here
-# and shipped packed (documents numbered, each posting a flat list of
-# numbers). The rest is cheap for the worker to derive, so it does (LOADER):
-# the BM25 field vectors (from the postings, with Lunr's own arithmetic)
-# and Material's position tables (by its own tokenizer, for the few
-# documents a query returns).
+# and shipped packed: documents numbered, each term's postings one string a
+# field (see _pack), so the browser parses text, not a million numbers. The
+# rest is cheap for the worker to derive, and it derives it only for the
+# terms a query reaches (LOADER): the term's postings, its BM25 weights in
+# the field vectors (with Lunr's own arithmetic), and Material's position
+# tables (by its own tokenizer, for the few documents a query returns).
 
-PACKED_FORMAT = 2
+PACKED_FORMAT = 3
 
 
 def _utf16_key(term: str) -> bytes:
@@ -172,9 +175,35 @@ def _utf16_key(term: str) -> bytes:
     return term.encode("utf-16-be", "surrogatepass")
 
 
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _base36(n: int) -> str:
+    """n as JavaScript's parseInt(s, 36) reads it back."""
+    if n < 0:
+        return "-" + _base36(-n)
+    out = ""
+    while True:
+        n, d = divmod(n, 36)
+        out = _DIGITS[d] + out
+        if not n:
+            return out
+
+
+def _pack(flat: list[int]) -> str:
+    """One field's postings ([document, count, *positions] each) as the
+    worker reads them: base-36 numbers joined by commas ("" for none)."""
+    return ",".join(map(_base36, flat))
+
+
+def unpack(text: str) -> list[int]:
+    """The numbers _pack wrote (for tests and tools)."""
+    return [int(s, 36) for s in text.split(",")] if text else []
+
+
 def build(config: dict, docs: list[dict]) -> dict:
     """The packed inverted index Material's worker would build for these
-    documents (format 2, see LOADER)."""
+    documents (format 3, see LOADER)."""
     if config.get("lang") != ["zh"] or set(config.get("pipeline") or []) & {"trimmer", "stopWordFilter"}:
         # With lang zh the index pipeline is lunr.zh's stemmer, which returns
         # every word unchanged; other languages stem, trim or drop words.
@@ -202,7 +231,8 @@ def build(config: dict, docs: list[dict]) -> dict:
     terms = sorted(postings, key=_utf16_key)
     return {"format": PACKED_FORMAT, "version": LUNR_VERSION, "count": len(docs), "fields": fields,
             "pipeline": ["stemmer"],  # the worker's search pipeline: Lunr's own stemmer
-            "refs": refs, "terms": terms, "postings": [postings[t] for t in terms]}
+            "refs": refs, "terms": terms,
+            "postings": [[postings[t][0], *map(_pack, postings[t][1:])] for t in terms]}
 
 
 # ------------------------------------------------------------- site and worker
@@ -259,27 +289,36 @@ LOADER = (
     "lunr.tokenizer.separator=new RegExp(c.separator);"
     "lunr.segmenter=\"TinySegmenter\"in lunr?new lunr.TinySegmenter:void 0;"
     "const F=p.fields,R=p.refs,N=p.count,P=p.postings,inv=Object.create(null),vec=Object.create(null),"
-    "el=new Array(F.length*R.length),order=[],boost=F.map(f=>c.fields[f].boost||1);"
-    # a term's postings become Lunr's objects when a query first reaches it
-    "p.terms.forEach((w,i)=>{order[P[i][0]]=i;Object.defineProperty(inv,w,{configurable:true,enumerable:true,get(){"
-    "const e=P[i],o=Object.create(null);o._index=e[0];"
-    "for(let f=0;f<F.length;f++){const a=e[f+1],m=Object.create(null);"
-    "for(let j=0;j<a.length;j+=2+a[j+1])m[R[a[j]]]={position:a.slice(j+2,j+2+a[j+1])};o[F[f]]=m}"
-    "Object.defineProperty(inv,w,{value:o,enumerable:true});return o}})});"
-    # field vectors as Lunr's Builder computes them (BM25, k1 1.2, b 0), in term order
-    "for(const i of order){const e=P[i];let df=0;"
-    "for(let f=0;f<F.length;f++)for(let a=e[f+1],j=0;j<a.length;j+=2+a[j+1])df++;"
+    "V=new Array(F.length*R.length),boost=F.map(f=>c.fields[f].boost||1);"
+    # every field vector, in the order Lunr's Builder makes them (a negated
+    # query lists them all), empty until a query reaches one of its terms
+    "for(let r=0;r<R.length;r++)for(let f=0;f<F.length;f++)vec[F[f]+\"/\"+R[r]]=V[f*R.length+r]=new lunr.Vector([]);"
+    # A query reads a term's postings before any field vector, so the first
+    # read unpacks them and adds the term's weights (BM25 as Lunr's Builder
+    # computes it: k1 1.2, b 0) to the vectors of the documents holding it.
+    # A vector then lacks only terms the query does not hold, which add
+    # nothing to its dot product with the query: the same scores.
+    "p.terms.forEach((w,i)=>{Object.defineProperty(inv,w,{configurable:true,enumerable:true,get(){"
+    "const e=P[i],x=e[0],o=Object.create(null),L=[];let df=0;o._index=x;"
+    "for(let f=0;f<F.length;f++){const a=e[f+1]?e[f+1].split(\",\").map(s=>parseInt(s,36)):[];L.push(a);"
+    "for(let j=0;j<a.length;j+=2+a[j+1])df++}"
     "const idf=Math.log(1+Math.abs((N-df+.5)/(df+.5)));"
-    "for(let f=0;f<F.length;f++)for(let a=e[f+1],j=0;j<a.length;j+=2+a[j+1]){"
-    "const d=map.get(R[a[j]]),tf=a[j+1];let s=idf*((1.2+1)*tf)/(1.2*1+tf);s*=boost[f];s*=d&&d.boost||1;"
-    "(el[f*R.length+a[j]]||=[]).push(e[0],Math.round(s*1e3)/1e3)}}"
-    "for(let r=0;r<R.length;r++)for(let f=0;f<F.length;f++)vec[F[f]+\"/\"+R[r]]=new lunr.Vector(el[f*R.length+r]||[]);"
+    "for(let f=0;f<F.length;f++){const a=L[f],m=Object.create(null);"
+    "for(let j=0;j<a.length;j+=2+a[j+1]){const r=a[j],tf=a[j+1],d=map.get(R[r]);"
+    "m[R[r]]={position:a.slice(j+2,j+2+tf)};"
+    "let s=idf*((1.2+1)*tf)/(1.2*1+tf);s*=boost[f];s*=d&&d.boost||1;"
+    "V[f*R.length+r].insert(x,Math.round(s*1e3)/1e3)}"
+    "o[F[f]]=m}"
+    "Object.defineProperty(inv,w,{value:o,enumerable:true});return o}})});"
     # Material's position tables, by its own tokenizer, for the documents a query returns
     "t.get=function(k){let v=Map.prototype.get.call(this,k);if(v===void 0){"
     "const s=k.lastIndexOf(\":\"),d=map.get(k.slice(0,s)),f=k.slice(s+1);"
     "if(d&&d[f]!==void 0){lunr.tokenizer.table=v=[];tokenize(d[f]);this.set(k,v)}}return v};"
     "return new lunr.Index({invertedIndex:inv,fieldVectors:vec,tokenSet:lunr.TokenSet.fromArray(p.terms),"
     "fields:F,pipeline:lunr.Pipeline.load(p.pipeline)})}\n")
+
+
+_LOADER_START = LOADER.split("=", 1)[0] + "="
 
 
 def patch_worker(site_dir: Path) -> bool:
@@ -289,6 +328,12 @@ def patch_worker(site_dir: Path) -> bool:
     for worker in sorted((Path(site_dir) / "assets/javascripts/workers").glob("search.*.min.js")):
         text = worker.read_text(encoding="utf-8")
         if text.startswith(LOADER):
+            patched = True
+            continue
+        if text.startswith(_LOADER_START):
+            # an older build's loader (a dirty build kept the copy): its two
+            # lines give way to this one; the call sites stay as they are
+            write_atomic(worker, LOADER + text.split("\n", 2)[2])
             patched = True
             continue
         setup, constructor = list(_SETUP.finditer(text)), list(_CONSTRUCTOR.finditer(text))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator import lunr_index
-from generator.lunr_index import LOADER, Unsupported, build, js_separator, patch_worker, prebuild, tokenize
+from generator.lunr_index import LOADER, Unsupported, build, js_separator, patch_worker, prebuild, tokenize, unpack
 
 SEPARATOR = r'[\s\u200b\-_,:!=\[\]()"`/]+|\.(?!\d)|&[lg]t;|(?!\b)(?=[A-Z][a-z])'  # mkdocs.yml
 CONFIG = {"lang": ["zh"], "separator": SEPARATOR, "pipeline": ["stemmer"],
@@ -79,9 +79,19 @@ def test_build_packs_postings_by_document_number():
     # JavaScript's order (UTF-16 units): U+20000 (D840 DC00) sorts before U+FFFF
     assert packed["terms"] == ["助理", "警务", "𠀀", "\uffff"]
     postings = dict(zip(packed["terms"], packed["postings"]))
-    # [first-seen order, title, text, tags]; each posting: doc, count, positions
-    assert postings["警务"] == [0, [0, 1, 0], [0, 2, 1, 2], [0, 1, 0]]
-    assert postings["助理"] == [1, [0, 1, 1, 1, 1, 0], [], []]
+    # [first-seen order, title, text, tags]; each posting: doc, count, positions,
+    # a field's postings one string of base-36 numbers
+    assert postings["警务"] == [0, "0,1,0", "0,2,1,2", "0,1,0"]
+    assert postings["助理"] == [1, "0,1,1,1,1,0", "", ""]
+    assert [unpack(s) for s in postings["助理"][1:]] == [[0, 1, 1, 1, 1, 0], [], []]
+
+
+def test_packed_numbers_read_back_as_javascript_reads_them():
+    # positions are signed 32-bit (block << 20 | index); parseInt(s, 36) in the worker
+    numbers = [0, 1, 35, 36, 1295, 1296, 2**20 + 7, 2**31 - 1, -2**31, -1, -36]
+    text = lunr_index._pack(numbers)
+    assert text == "0,1,z,10,zz,100,mh3b,zik0zj,-zik0zk,-1,-10"
+    assert unpack(text) == numbers and unpack("") == []
 
 
 def _site(tmp_path: Path, config=None) -> Path:
@@ -136,6 +146,22 @@ def test_patch_worker_adds_the_loader_once(tmp_path):
     assert ",yield __jingyanFetch," in text
     assert patch_worker(tmp_path)  # a dirty build finds it patched
     assert next(workers.glob("*.js")).read_text(encoding="utf-8") == text
+
+
+def test_patch_worker_replaces_an_older_builds_loader(tmp_path):
+    # a dirty build keeps the worker an older build patched: its loader (two
+    # lines, another packed format) gives way to this one, the calls stay
+    workers = tmp_path / "assets/javascripts/workers"
+    workers.mkdir(parents=True)
+    shutil.copy(_material_worker(), workers)
+    assert patch_worker(tmp_path)
+    worker = next(workers.glob("*.js"))
+    current = worker.read_text(encoding="utf-8")
+    body = current[len(LOADER):]
+    worker.write_text("var __jingyanPacked=null,__jingyanFetch=null;\nfunction __jingyanLoad(){return null}\n" + body,
+                      encoding="utf-8")
+    assert patch_worker(tmp_path)
+    assert worker.read_text(encoding="utf-8") == current
 
 
 def test_patch_worker_leaves_unknown_code_alone(tmp_path):
