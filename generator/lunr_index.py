@@ -190,15 +190,33 @@ def _base36(n: int) -> str:
             return out
 
 
+def _numbers(numbers) -> str:
+    return ",".join(map(_base36, numbers))
+
+
 def _pack(flat: list[int]) -> str:
-    """One field's postings ([document, count, *positions] each) as the
-    worker reads them: base-36 numbers joined by commas ("" for none)."""
-    return ",".join(map(_base36, flat))
+    """One field's postings ([document, count, *positions] each, documents
+    ascending) as the worker reads them: base-36 numbers joined by commas,
+    each document number as the step from the previous one, which halves
+    the gzipped file ("" for none)."""
+    out, j, previous = [], 0, 0
+    while j < len(flat):
+        count = flat[j + 1]
+        out += [flat[j] - previous, count, *flat[j + 2:j + 2 + count]]
+        previous = flat[j]
+        j += 2 + count
+    return _numbers(out)
 
 
 def unpack(text: str) -> list[int]:
-    """The numbers _pack wrote (for tests and tools)."""
-    return [int(s, 36) for s in text.split(",")] if text else []
+    """The postings _pack wrote (for tests and tools)."""
+    flat = [int(s, 36) for s in text.split(",")] if text else []
+    j, previous = 0, 0
+    while j < len(flat):
+        flat[j] += previous
+        previous = flat[j]
+        j += 2 + flat[j + 1]
+    return flat
 
 
 def build(config: dict, docs: list[dict]) -> dict:
@@ -230,6 +248,7 @@ def build(config: dict, docs: list[dict]) -> dict:
                 row[f + 1] += [n, len(found), *found]
     terms = sorted(postings, key=_utf16_key)
     return {"format": PACKED_FORMAT, "version": LUNR_VERSION, "count": len(docs), "fields": fields,
+            "lang": config["lang"],
             "pipeline": ["stemmer"],  # the worker's search pipeline: Lunr's own stemmer
             "refs": refs, "terms": terms,
             "postings": [[postings[t][0], *map(_pack, postings[t][1:])] for t in terms]}
@@ -283,16 +302,28 @@ LOADER = (
     # Fetches and loads build()'s packed index (generator/lunr_index.py).
     "var __jingyanPacked=null,__jingyanFetch=self.location.protocol===\"file:\"?null:"
     "fetch(new URL(\"../../../search/" + PACKED + "\",self.location.href))"
-    ".then(r=>r.ok?r.json():null).then(p=>{__jingyanPacked=p},()=>{});\n"
+    ".then(r=>r.ok?r.json():null).then(p=>{__jingyanPacked=p;"
+    # warm the HTTP cache for the language scripts the setup message will
+    # load synchronously (importScripts), while the worker still waits for it
+    "if(p&&Array.isArray(p.lang))for(const l of[\"stemmer.support\",...p.lang])"
+    "fetch(new URL(\"../lunr/min/lunr.\"+l+\".min.js\",self.location.href)).then(r=>r.blob(),()=>{})},()=>{});\n"
     "function __jingyanLoad(c,t,tokenize,map){"
     "const p=__jingyanPacked;if(!p||p.format!==" + str(PACKED_FORMAT) + "||p.id!==c.prebuilt)return null;"
     "lunr.tokenizer.separator=new RegExp(c.separator);"
     "lunr.segmenter=\"TinySegmenter\"in lunr?new lunr.TinySegmenter:void 0;"
-    "const F=p.fields,R=p.refs,N=p.count,P=p.postings,inv=Object.create(null),vec=Object.create(null),"
-    "V=new Array(F.length*R.length),boost=F.map(f=>c.fields[f].boost||1);"
-    # every field vector, in the order Lunr's Builder makes them (a negated
-    # query lists them all), empty until a query reaches one of its terms
-    "for(let r=0;r<R.length;r++)for(let f=0;f<F.length;f++)vec[F[f]+\"/\"+R[r]]=V[f*R.length+r]=new lunr.Vector([]);"
+    "const F=p.fields,R=p.refs,N=p.count,P=p.postings,inv=Object.create(null),V=new Array(F.length*R.length),"
+    "boost=F.map(f=>c.fields[f].boost||1),doc=new Map(R.map((r,i)=>[r,i])),field=new Map(F.map((f,i)=>[f,i])),"
+    "at=k=>{if(typeof k!==\"string\")return-1;const s=k.indexOf(\"/\"),f=field.get(k.slice(0,s)),r=doc.get(k.slice(s+1));"
+    "return f===void 0||r===void 0?-1:f*R.length+r},"
+    "vector=i=>V[i]||(V[i]=new lunr.Vector([]));let keys=null;"
+    # Lunr's field vectors ("field/ref" -> Vector), each made when first
+    # read; listed (a negated query lists them all) in the order Lunr's
+    # Builder makes them
+    "const vec=new Proxy(Object.create(null),{get:(o,k)=>{const i=at(k);return i<0?void 0:vector(i)},"
+    "has:(o,k)=>at(k)>=0,"
+    "ownKeys:()=>keys||(keys=R.flatMap(r=>F.map(f=>f+\"/\"+r))),"
+    "getOwnPropertyDescriptor:(o,k)=>{const i=at(k);return i<0?void 0:"
+    "{value:vector(i),writable:true,enumerable:true,configurable:true}}});"
     # A query reads a term's postings before any field vector, so the first
     # read unpacks them and adds the term's weights (BM25 as Lunr's Builder
     # computes it: k1 1.2, b 0) to the vectors of the documents holding it.
@@ -304,10 +335,10 @@ LOADER = (
     "for(let j=0;j<a.length;j+=2+a[j+1])df++}"
     "const idf=Math.log(1+Math.abs((N-df+.5)/(df+.5)));"
     "for(let f=0;f<F.length;f++){const a=L[f],m=Object.create(null);"
-    "for(let j=0;j<a.length;j+=2+a[j+1]){const r=a[j],tf=a[j+1],d=map.get(R[r]);"
+    "for(let j=0,r=0;j<a.length;j+=2+a[j+1]){r+=a[j];const tf=a[j+1],d=map.get(R[r]);"
     "m[R[r]]={position:a.slice(j+2,j+2+tf)};"
     "let s=idf*((1.2+1)*tf)/(1.2*1+tf);s*=boost[f];s*=d&&d.boost||1;"
-    "V[f*R.length+r].insert(x,Math.round(s*1e3)/1e3)}"
+    "vector(f*R.length+r).insert(x,Math.round(s*1e3)/1e3)}"
     "o[F[f]]=m}"
     "Object.defineProperty(inv,w,{value:o,enumerable:true});return o}})});"
     # Material's position tables, by its own tokenizer, for the documents a query returns

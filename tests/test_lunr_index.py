@@ -84,14 +84,21 @@ def test_build_packs_postings_by_document_number():
     assert postings["警务"] == [0, "0,1,0", "0,2,1,2", "0,1,0"]
     assert postings["助理"] == [1, "0,1,1,1,1,0", "", ""]
     assert [unpack(s) for s in postings["助理"][1:]] == [[0, 1, 1, 1, 1, 0], [], []]
+    assert postings["\uffff"] == [2, "2,1,0", "", ""] and postings["𠀀"] == [3, "", "2,1,0", ""]
 
 
 def test_packed_numbers_read_back_as_javascript_reads_them():
     # positions are signed 32-bit (block << 20 | index); parseInt(s, 36) in the worker
     numbers = [0, 1, 35, 36, 1295, 1296, 2**20 + 7, 2**31 - 1, -2**31, -1, -36]
-    text = lunr_index._pack(numbers)
-    assert text == "0,1,z,10,zz,100,mh3b,zik0zj,-zik0zk,-1,-10"
-    assert unpack(text) == numbers and unpack("") == []
+    assert lunr_index._numbers(numbers) == "0,1,z,10,zz,100,mh3b,zik0zj,-zik0zk,-1,-10"
+
+
+def test_packed_document_numbers_are_steps():
+    # documents 3 (two positions), 40 (one) and 41 (one): 3, 37 and 1 apart
+    flat = [3, 2, 5, 2**20, 40, 1, 7, 41, 1, -1]
+    text = lunr_index._pack(flat)
+    assert text == "3,2,5,mh34,11,1,7,1,1,-1"
+    assert unpack(text) == flat and unpack("") == [] and lunr_index._pack([]) == ""
 
 
 def _site(tmp_path: Path, config=None) -> Path:
