@@ -256,20 +256,26 @@ def build(config: dict, docs: list[dict]) -> dict:
 
 # ------------------------------------------------------------- site and worker
 # The packed index is its own file, search/lunr_index.json, which the worker
-# fetches as soon as it starts, while the page is still downloading and
-# parsing search_index.json: it never passes through the page. The index
-# file's `config.prebuilt` names the packed file's digest; the worker uses
-# the packed index only when the two match (a stale or missing file, or a
-# page opened from file://, and it builds the index itself, as Material does).
+# fetches as soon as it starts, together with search_index.json for the
+# documents: neither passes through the page. The page fetches only
+# search/search_config.json (the index file without its documents: the
+# configuration the page itself needs and hands to the worker), so it no
+# longer parses megabytes of documents and copies them to the worker
+# before search can start (patch_bundle). The configuration's `prebuilt`
+# names the packed file's digest; the worker uses the packed index only when
+# the two match (a stale or missing file, or a page opened from file://, and
+# it builds the index itself from the documents, as Material does).
 
 PACKED = "lunr_index.json"
+CONFIG_ONLY = "search_config.json"
 
 
 def prebuild(site_dir: Path) -> dict | None:
     """Write site_dir/search/lunr_index.json for the search_index.json that
-    Material wrote, and name it in that file. Returns figures for the
-    progress line, or None when there is no index file or it cannot be
-    reproduced exactly (the browser then builds the index, as before)."""
+    Material wrote, name it in that file, and write search_config.json.
+    Returns figures for the progress line, or None when there is no index
+    file or it cannot be reproduced exactly (the browser then builds the
+    index, as before)."""
     import hashlib
     base = Path(site_dir) / "search"
     path = base / "search_index.json"
@@ -280,33 +286,46 @@ def prebuild(site_dir: Path) -> dict | None:
         packed = build(config, data["docs"])
     except (OSError, ValueError, KeyError, TypeError, Unsupported):
         (base / PACKED).unlink(missing_ok=True)
+        if _bundle_patched(site_dir) and path.is_file():
+            # a dirty build kept a bundle that asks for the configuration
+            # file: give it the whole index, which works either way
+            write_atomic(base / CONFIG_ONLY, path.read_text(encoding="utf-8"))
+        else:
+            (base / CONFIG_ONLY).unlink(missing_ok=True)
         return None
     body = json.dumps(packed, ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
     write_atomic(base / PACKED, f'{{"id":"{digest}",{body[1:]}')
     config["prebuilt"] = digest
     write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    write_atomic(base / CONFIG_ONLY, json.dumps({"config": config, "docs": []}, ensure_ascii=False,
+                                                separators=(",", ":")))
     return {"documents": len(data["docs"]), "kib": round(len(body) / 1024)}
 
 
 # Two places in Material's worker are patched:
-# - the setup message waits for the packed file (`yield Setup(config)` →
-#   `yield Setup(config),yield __jingyanFetch,`), so the constructor finds it;
+# - the setup message waits for the two files (`yield Setup(config),search=
+#   new Search(data)` → `yield Setup(config),yield __jingyanFetch,search=new
+#   Search(__jingyanSetup(data))`), and takes the documents the worker
+#   fetched when the page sent none (search_config.json);
 # - the Search constructor loads it instead of building (`this.index=lunr(…`
 #   → `this.index=__jingyanLoad(config,this.table,tokenize,this.map)||lunr(…`).
-_SETUP = re.compile(r"case 0:return yield \w+\(\w+\.data\.config\),")
+_SETUP = re.compile(r"case 0:return yield \w+\((\w+)\.data\.config\),\w+=new \w+\((\1\.data)\)")
 _CONSTRUCTOR = re.compile(r"constructor\(\{config:(\w+),docs:\w+,options:\w+\}\)\{let \w+=\w+\(this\.table=new Map\);"
                           r"this\.map=\w+\(\w+\),this\.options=\w+,this\.index=(lunr\(function\(\)\{)"
                           r"[^}]*?this\.tokenizer=(\w+),lunr\.tokenizer\.separator=")
 LOADER = (
     # Fetches and loads build()'s packed index (generator/lunr_index.py).
-    "var __jingyanPacked=null,__jingyanFetch=self.location.protocol===\"file:\"?null:"
+    "var __jingyanPacked=null,__jingyanDocs=null,__jingyanFetch=self.location.protocol===\"file:\"?null:Promise.all(["
     "fetch(new URL(\"../../../search/" + PACKED + "\",self.location.href))"
     ".then(r=>r.ok?r.json():null).then(p=>{__jingyanPacked=p;"
     # warm the HTTP cache for the language scripts the setup message will
     # load synchronously (importScripts), while the worker still waits for it
     "if(p&&Array.isArray(p.lang))for(const l of[\"stemmer.support\",...p.lang])"
-    "fetch(new URL(\"../lunr/min/lunr.\"+l+\".min.js\",self.location.href)).then(r=>r.blob(),()=>{})},()=>{});\n"
+    "fetch(new URL(\"../lunr/min/lunr.\"+l+\".min.js\",self.location.href)).then(r=>r.blob(),()=>{})},()=>{}),"
+    "fetch(new URL(\"../../../search/search_index.json\",self.location.href))"
+    ".then(r=>r.ok?r.json():null).then(i=>{__jingyanDocs=i&&i.docs},()=>{})]);\n"
+    "function __jingyanSetup(d){return d.docs&&d.docs.length||!__jingyanDocs?d:{...d,docs:__jingyanDocs}}"
     "function __jingyanLoad(c,t,tokenize,map){"
     "const p=__jingyanPacked;if(!p||p.format!==" + str(PACKED_FORMAT) + "||p.id!==c.prebuilt)return null;"
     "lunr.tokenizer.separator=new RegExp(c.separator);"
@@ -371,11 +390,42 @@ def patch_worker(site_dir: Path) -> bool:
         if len(setup) != 1 or len(constructor) != 1:
             continue  # Material's code changed: leave it building in the browser
         s, c = setup[0], constructor[0]
-        edits = sorted([(s.end(), "yield __jingyanFetch,"),
-                        (c.start(2), f"__jingyanLoad({c.group(1)},this.table,{c.group(3)},this.map)||")],
+        edits = sorted([(s.end(1) + len(".data.config),"), s.end(1) + len(".data.config),"), "yield __jingyanFetch,"),
+                        (s.start(2), s.end(2), f"__jingyanSetup({s.group(2)})"),
+                        (c.start(2), c.start(2), f"__jingyanLoad({c.group(1)},this.table,{c.group(3)},this.map)||")],
                        reverse=True)
-        for at, insert in edits:
-            text = text[:at] + insert + text[at:]
+        for start, end, insert in edits:
+            text = text[:start] + insert + text[end:]
         write_atomic(worker, LOADER + text)
         patched = True
+    return patched
+
+
+# The page's request for the index (Material's bundle: `new URL("search/
+# search_index.json",config.base)`, used only to hand the worker its setup)
+# asks for search_config.json instead. From file:// the page still reads
+# search_index.js, as Material does.
+_INDEX_URL = 'new URL("search/search_index.json",'
+
+
+def _bundles(site_dir: Path) -> list[Path]:
+    return sorted((Path(site_dir) / "assets/javascripts").glob("bundle.*.min.js"))
+
+
+def _bundle_patched(site_dir: Path) -> bool:
+    return any(f'new URL("search/{CONFIG_ONLY}",' in b.read_text(encoding="utf-8") for b in _bundles(site_dir))
+
+
+def patch_bundle(site_dir: Path) -> bool:
+    """True when the built bundle asks for search_config.json (patched now,
+    or by an earlier build whose copy a dirty build kept). Only after
+    patch_worker: the worker must fetch the documents itself."""
+    patched = False
+    for bundle in _bundles(site_dir):
+        text = bundle.read_text(encoding="utf-8")
+        if f'new URL("search/{CONFIG_ONLY}",' in text:
+            patched = True
+        elif text.count(_INDEX_URL) == 1:
+            write_atomic(bundle, text.replace(_INDEX_URL, f'new URL("search/{CONFIG_ONLY}",'))
+            patched = True
     return patched

@@ -299,6 +299,9 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         if not lunr_index.patch_worker(Path(config.site_dir)):
             log.warning("jingyan: 未能让 Material 的搜索载入预先建好的索引（Material 版本已变化？），"
                         "读者的浏览器将自行建索引，大型网站的搜索会晚几秒可用。")
+        elif not lunr_index.patch_bundle(Path(config.site_dir)):
+            log.warning("jingyan: 未能让页面只读取搜索配置（Material 版本已变化？），"
+                        "搜索索引会被下载两次。")
         progress("search", **figures, seconds=f"{time.perf_counter() - t:.2f}")
 
     @event_priority(-100)  # last: drawing went on beside everything before

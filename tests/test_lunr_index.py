@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from generator import lunr_index
-from generator.lunr_index import LOADER, Unsupported, build, js_separator, patch_worker, prebuild, tokenize, unpack
+from generator.lunr_index import (CONFIG_ONLY, LOADER, Unsupported, build, js_separator, patch_bundle, patch_worker,
+                                  prebuild, tokenize, unpack)
 
 SEPARATOR = r'[\s\u200b\-_,:!=\[\]()"`/]+|\.(?!\d)|&[lg]t;|(?!\b)(?=[A-Z][a-z])'  # mkdocs.yml
 CONFIG = {"lang": ["zh"], "separator": SEPARATOR, "pipeline": ["stemmer"],
@@ -120,6 +121,9 @@ def test_prebuild_writes_the_packed_file_and_names_it_in_the_index(tmp_path):
     assert index["config"]["prebuilt"] == packed["id"] and len(packed["id"]) == 16
     assert packed["format"] == lunr_index.PACKED_FORMAT and "四头" in packed["terms"]
     assert index["docs"][1]["title"] == "夏格庄\u200b四头"
+    # the page reads only the configuration; the worker fetches the documents
+    assert json.loads((site / "search" / CONFIG_ONLY).read_text(encoding="utf-8")) == {
+        "config": index["config"], "docs": []}
     assert not list((site / "search").glob("*.tmp"))
     again = prebuild(site)  # a second run (dirty build) gives the same file
     assert again == figures
@@ -133,7 +137,19 @@ def test_prebuild_leaves_other_configurations_to_the_browser(tmp_path):
     assert prebuild(site) is None
     assert (site / "search/search_index.json").read_text(encoding="utf-8") == before
     assert not (site / "search/lunr_index.json").exists()
+    assert not (site / "search" / CONFIG_ONLY).exists()
     assert prebuild(tmp_path / "nothing") is None
+
+
+def test_prebuild_gives_a_kept_bundle_the_whole_index(tmp_path):
+    # a dirty build kept a bundle that asks for search_config.json, and this
+    # configuration cannot be prebuilt: the file holds the whole index
+    site = _site(tmp_path, {**CONFIG, "lang": ["en"]})
+    _material_file("bundle.*.min.js", site)
+    assert patch_bundle(site)
+    assert prebuild(site) is None
+    assert (site / "search" / CONFIG_ONLY).read_text(encoding="utf-8") == \
+        (site / "search/search_index.json").read_text(encoding="utf-8")
 
 
 def _material_worker() -> Path:
@@ -143,6 +159,31 @@ def _material_worker() -> Path:
     return found[0]
 
 
+def _material_file(pattern: str, site: Path) -> Path:
+    """A copy of Material's built asset in site/assets/javascripts/."""
+    import material
+    found = sorted((Path(material.__file__).parent / "templates/assets/javascripts").glob(pattern))
+    assert found, f"Material's {pattern} not found"
+    folder = site / "assets/javascripts"
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(found[0], folder))
+
+
+def test_patch_bundle_asks_for_the_configuration_only(tmp_path):
+    bundle = _material_file("bundle.*.min.js", tmp_path)
+    stock = bundle.read_text(encoding="utf-8")
+    assert patch_bundle(tmp_path)
+    text = bundle.read_text(encoding="utf-8")
+    assert text == stock.replace('new URL("search/search_index.json",', f'new URL("search/{CONFIG_ONLY}",')
+    assert text != stock and 'new URL("search/search_index.js",' in text  # file:// still reads the script
+    assert patch_bundle(tmp_path)  # a dirty build finds it patched
+    assert bundle.read_text(encoding="utf-8") == text
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other/assets/javascripts").mkdir(parents=True)
+    (tmp_path / "other/assets/javascripts/bundle.1.min.js").write_text("fetch('x')", encoding="utf-8")
+    assert not patch_bundle(tmp_path / "other")
+
+
 def test_patch_worker_adds_the_loader_once(tmp_path):
     workers = tmp_path / "assets/javascripts/workers"
     workers.mkdir(parents=True)
@@ -150,7 +191,7 @@ def test_patch_worker_adds_the_loader_once(tmp_path):
     assert patch_worker(tmp_path)
     text = next(workers.glob("*.js")).read_text(encoding="utf-8")
     assert text.startswith(LOADER) and text.count("__jingyanLoad(") == 2  # definition and call
-    assert ",yield __jingyanFetch," in text
+    assert ",yield __jingyanFetch," in text and text.count("__jingyanSetup(") == 2  # definition and call
     assert patch_worker(tmp_path)  # a dirty build finds it patched
     assert next(workers.glob("*.js")).read_text(encoding="utf-8") == text
 
