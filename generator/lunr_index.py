@@ -8,11 +8,13 @@ build does that work once:
 
 - `prebuild(site_dir)` reads the index file Material wrote, builds the same
   Lunr index the worker would (Material's HTML-aware tokenizer with its
-  position tables, Lunr 2.3.9's BM25 with b = 0, Material's field boosts)
-  and stores it in the file's `config.prebuilt`, which Material passes to
-  its worker untouched;
-- `patch_worker(site_dir)` adds a loader to the worker: when `prebuilt` is
-  there it loads it, otherwise the worker builds the index as before.
+  position tables, Lunr 2.3.9's BM25 with b = 0, Material's field boosts),
+  writes it packed to search/lunr_index.json and names that file's digest
+  in the index file's `config.prebuilt`, which Material passes to its
+  worker untouched;
+- `patch_worker(site_dir)` adds a loader to the worker: when the packed
+  file matches `prebuilt` it loads it, unpacking a term only when a query
+  first reaches it; otherwise the worker builds the index as before.
 
 tests/test_browser.py runs both ways in Chromium and requires identical
 results. Anything this module does not reproduce exactly (another language,
@@ -158,13 +160,14 @@ def tokenize(value, table: list, separator: re.Pattern) -> list[tuple[str, int]]
 # -------------------------------------------------------------------- builder
 # What the worker spends its time on is Lunr's inverted index: every term,
 # every document and field it occurs in, every position. That is built here
-# and shipped packed (documents numbered, each posting a flat list of
-# numbers). The rest is cheap for the worker to derive, so it does (LOADER):
-# the BM25 field vectors (from the postings, with Lunr's own arithmetic)
-# and Material's position tables (by its own tokenizer, for the few
-# documents a query returns).
+# and shipped packed: documents numbered, each term's postings one string a
+# field (see _pack), so the browser parses text, not a million numbers. The
+# rest is cheap for the worker to derive, and it derives it only for the
+# terms a query reaches (LOADER): the term's postings, its BM25 weights in
+# the field vectors (with Lunr's own arithmetic), and Material's position
+# tables (by its own tokenizer, for the few documents a query returns).
 
-PACKED_FORMAT = 2
+PACKED_FORMAT = 3
 
 
 def _utf16_key(term: str) -> bytes:
@@ -172,9 +175,53 @@ def _utf16_key(term: str) -> bytes:
     return term.encode("utf-16-be", "surrogatepass")
 
 
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _base36(n: int) -> str:
+    """n as JavaScript's parseInt(s, 36) reads it back."""
+    if n < 0:
+        return "-" + _base36(-n)
+    out = ""
+    while True:
+        n, d = divmod(n, 36)
+        out = _DIGITS[d] + out
+        if not n:
+            return out
+
+
+def _numbers(numbers) -> str:
+    return ",".join(map(_base36, numbers))
+
+
+def _pack(flat: list[int]) -> str:
+    """One field's postings ([document, count, *positions] each, documents
+    ascending) as the worker reads them: base-36 numbers joined by commas,
+    each document number as the step from the previous one, which halves
+    the gzipped file ("" for none)."""
+    out, j, previous = [], 0, 0
+    while j < len(flat):
+        count = flat[j + 1]
+        out += [flat[j] - previous, count, *flat[j + 2:j + 2 + count]]
+        previous = flat[j]
+        j += 2 + count
+    return _numbers(out)
+
+
+def unpack(text: str) -> list[int]:
+    """The postings _pack wrote (for tests and tools)."""
+    flat = [int(s, 36) for s in text.split(",")] if text else []
+    j, previous = 0, 0
+    while j < len(flat):
+        flat[j] += previous
+        previous = flat[j]
+        j += 2 + flat[j + 1]
+    return flat
+
+
 def build(config: dict, docs: list[dict]) -> dict:
     """The packed inverted index Material's worker would build for these
-    documents (format 2, see LOADER)."""
+    documents (format 3, see LOADER)."""
     if config.get("lang") != ["zh"] or set(config.get("pipeline") or []) & {"trimmer", "stopWordFilter"}:
         # With lang zh the index pipeline is lunr.zh's stemmer, which returns
         # every word unchanged; other languages stem, trim or drop words.
@@ -201,26 +248,34 @@ def build(config: dict, docs: list[dict]) -> dict:
                 row[f + 1] += [n, len(found), *found]
     terms = sorted(postings, key=_utf16_key)
     return {"format": PACKED_FORMAT, "version": LUNR_VERSION, "count": len(docs), "fields": fields,
+            "lang": config["lang"],
             "pipeline": ["stemmer"],  # the worker's search pipeline: Lunr's own stemmer
-            "refs": refs, "terms": terms, "postings": [postings[t] for t in terms]}
+            "refs": refs, "terms": terms,
+            "postings": [[postings[t][0], *map(_pack, postings[t][1:])] for t in terms]}
 
 
 # ------------------------------------------------------------- site and worker
 # The packed index is its own file, search/lunr_index.json, which the worker
-# fetches as soon as it starts, while the page is still downloading and
-# parsing search_index.json: it never passes through the page. The index
-# file's `config.prebuilt` names the packed file's digest; the worker uses
-# the packed index only when the two match (a stale or missing file, or a
-# page opened from file://, and it builds the index itself, as Material does).
+# fetches as soon as it starts, together with search_index.json for the
+# documents: neither passes through the page. The page fetches only
+# search/search_config.json (the index file without its documents: the
+# configuration the page itself needs and hands to the worker), so it no
+# longer parses megabytes of documents and copies them to the worker
+# before search can start (patch_bundle). The configuration's `prebuilt`
+# names the packed file's digest; the worker uses the packed index only when
+# the two match (a stale or missing file, or a page opened from file://, and
+# it builds the index itself from the documents, as Material does).
 
 PACKED = "lunr_index.json"
+CONFIG_ONLY = "search_config.json"
 
 
 def prebuild(site_dir: Path) -> dict | None:
     """Write site_dir/search/lunr_index.json for the search_index.json that
-    Material wrote, and name it in that file. Returns figures for the
-    progress line, or None when there is no index file or it cannot be
-    reproduced exactly (the browser then builds the index, as before)."""
+    Material wrote, name it in that file, and write search_config.json.
+    Returns figures for the progress line, or None when there is no index
+    file or it cannot be reproduced exactly (the browser then builds the
+    index, as before)."""
     import hashlib
     base = Path(site_dir) / "search"
     path = base / "search_index.json"
@@ -231,55 +286,89 @@ def prebuild(site_dir: Path) -> dict | None:
         packed = build(config, data["docs"])
     except (OSError, ValueError, KeyError, TypeError, Unsupported):
         (base / PACKED).unlink(missing_ok=True)
+        if _bundle_patched(site_dir) and path.is_file():
+            # a dirty build kept a bundle that asks for the configuration
+            # file: give it the whole index, which works either way
+            write_atomic(base / CONFIG_ONLY, path.read_text(encoding="utf-8"))
+        else:
+            (base / CONFIG_ONLY).unlink(missing_ok=True)
         return None
     body = json.dumps(packed, ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
     write_atomic(base / PACKED, f'{{"id":"{digest}",{body[1:]}')
     config["prebuilt"] = digest
     write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    write_atomic(base / CONFIG_ONLY, json.dumps({"config": config, "docs": []}, ensure_ascii=False,
+                                                separators=(",", ":")))
     return {"documents": len(data["docs"]), "kib": round(len(body) / 1024)}
 
 
 # Two places in Material's worker are patched:
-# - the setup message waits for the packed file (`yield Setup(config)` →
-#   `yield Setup(config),yield __jingyanFetch,`), so the constructor finds it;
+# - the setup message waits for the two files (`yield Setup(config),search=
+#   new Search(data)` → `yield Setup(config),yield __jingyanFetch,search=new
+#   Search(__jingyanSetup(data))`), and takes the documents the worker
+#   fetched when the page sent none (search_config.json);
 # - the Search constructor loads it instead of building (`this.index=lunr(…`
 #   → `this.index=__jingyanLoad(config,this.table,tokenize,this.map)||lunr(…`).
-_SETUP = re.compile(r"case 0:return yield \w+\(\w+\.data\.config\),")
+_SETUP = re.compile(r"case 0:return yield \w+\((\w+)\.data\.config\),\w+=new \w+\((\1\.data)\)")
 _CONSTRUCTOR = re.compile(r"constructor\(\{config:(\w+),docs:\w+,options:\w+\}\)\{let \w+=\w+\(this\.table=new Map\);"
                           r"this\.map=\w+\(\w+\),this\.options=\w+,this\.index=(lunr\(function\(\)\{)"
                           r"[^}]*?this\.tokenizer=(\w+),lunr\.tokenizer\.separator=")
 LOADER = (
     # Fetches and loads build()'s packed index (generator/lunr_index.py).
-    "var __jingyanPacked=null,__jingyanFetch=self.location.protocol===\"file:\"?null:"
+    "var __jingyanPacked=null,__jingyanDocs=null,__jingyanFetch=self.location.protocol===\"file:\"?null:Promise.all(["
     "fetch(new URL(\"../../../search/" + PACKED + "\",self.location.href))"
-    ".then(r=>r.ok?r.json():null).then(p=>{__jingyanPacked=p},()=>{});\n"
+    ".then(r=>r.ok?r.json():null).then(p=>{__jingyanPacked=p;"
+    # warm the HTTP cache for the language scripts the setup message will
+    # load synchronously (importScripts), while the worker still waits for it
+    "if(p&&Array.isArray(p.lang))for(const l of[\"stemmer.support\",...p.lang])"
+    "fetch(new URL(\"../lunr/min/lunr.\"+l+\".min.js\",self.location.href)).then(r=>r.blob(),()=>{})},()=>{}),"
+    "fetch(new URL(\"../../../search/search_index.json\",self.location.href))"
+    ".then(r=>r.ok?r.json():null).then(i=>{__jingyanDocs=i&&i.docs},()=>{})]);\n"
+    "function __jingyanSetup(d){return d.docs&&d.docs.length||!__jingyanDocs?d:{...d,docs:__jingyanDocs}}"
     "function __jingyanLoad(c,t,tokenize,map){"
     "const p=__jingyanPacked;if(!p||p.format!==" + str(PACKED_FORMAT) + "||p.id!==c.prebuilt)return null;"
     "lunr.tokenizer.separator=new RegExp(c.separator);"
     "lunr.segmenter=\"TinySegmenter\"in lunr?new lunr.TinySegmenter:void 0;"
-    "const F=p.fields,R=p.refs,N=p.count,P=p.postings,inv=Object.create(null),vec=Object.create(null),"
-    "el=new Array(F.length*R.length),order=[],boost=F.map(f=>c.fields[f].boost||1);"
-    # a term's postings become Lunr's objects when a query first reaches it
-    "p.terms.forEach((w,i)=>{order[P[i][0]]=i;Object.defineProperty(inv,w,{configurable:true,enumerable:true,get(){"
-    "const e=P[i],o=Object.create(null);o._index=e[0];"
-    "for(let f=0;f<F.length;f++){const a=e[f+1],m=Object.create(null);"
-    "for(let j=0;j<a.length;j+=2+a[j+1])m[R[a[j]]]={position:a.slice(j+2,j+2+a[j+1])};o[F[f]]=m}"
-    "Object.defineProperty(inv,w,{value:o,enumerable:true});return o}})});"
-    # field vectors as Lunr's Builder computes them (BM25, k1 1.2, b 0), in term order
-    "for(const i of order){const e=P[i];let df=0;"
-    "for(let f=0;f<F.length;f++)for(let a=e[f+1],j=0;j<a.length;j+=2+a[j+1])df++;"
+    "const F=p.fields,R=p.refs,N=p.count,P=p.postings,inv=Object.create(null),V=new Array(F.length*R.length),"
+    "boost=F.map(f=>c.fields[f].boost||1),doc=new Map(R.map((r,i)=>[r,i])),field=new Map(F.map((f,i)=>[f,i])),"
+    "at=k=>{if(typeof k!==\"string\")return-1;const s=k.indexOf(\"/\"),f=field.get(k.slice(0,s)),r=doc.get(k.slice(s+1));"
+    "return f===void 0||r===void 0?-1:f*R.length+r},"
+    "vector=i=>V[i]||(V[i]=new lunr.Vector([]));let keys=null;"
+    # Lunr's field vectors ("field/ref" -> Vector), each made when first
+    # read; listed (a negated query lists them all) in the order Lunr's
+    # Builder makes them
+    "const vec=new Proxy(Object.create(null),{get:(o,k)=>{const i=at(k);return i<0?void 0:vector(i)},"
+    "has:(o,k)=>at(k)>=0,"
+    "ownKeys:()=>keys||(keys=R.flatMap(r=>F.map(f=>f+\"/\"+r))),"
+    "getOwnPropertyDescriptor:(o,k)=>{const i=at(k);return i<0?void 0:"
+    "{value:vector(i),writable:true,enumerable:true,configurable:true}}});"
+    # A query reads a term's postings before any field vector, so the first
+    # read unpacks them and adds the term's weights (BM25 as Lunr's Builder
+    # computes it: k1 1.2, b 0) to the vectors of the documents holding it.
+    # A vector then lacks only terms the query does not hold, which add
+    # nothing to its dot product with the query: the same scores.
+    "p.terms.forEach((w,i)=>{Object.defineProperty(inv,w,{configurable:true,enumerable:true,get(){"
+    "const e=P[i],x=e[0],o=Object.create(null),L=[];let df=0;o._index=x;"
+    "for(let f=0;f<F.length;f++){const a=e[f+1]?e[f+1].split(\",\").map(s=>parseInt(s,36)):[];L.push(a);"
+    "for(let j=0;j<a.length;j+=2+a[j+1])df++}"
     "const idf=Math.log(1+Math.abs((N-df+.5)/(df+.5)));"
-    "for(let f=0;f<F.length;f++)for(let a=e[f+1],j=0;j<a.length;j+=2+a[j+1]){"
-    "const d=map.get(R[a[j]]),tf=a[j+1];let s=idf*((1.2+1)*tf)/(1.2*1+tf);s*=boost[f];s*=d&&d.boost||1;"
-    "(el[f*R.length+a[j]]||=[]).push(e[0],Math.round(s*1e3)/1e3)}}"
-    "for(let r=0;r<R.length;r++)for(let f=0;f<F.length;f++)vec[F[f]+\"/\"+R[r]]=new lunr.Vector(el[f*R.length+r]||[]);"
+    "for(let f=0;f<F.length;f++){const a=L[f],m=Object.create(null);"
+    "for(let j=0,r=0;j<a.length;j+=2+a[j+1]){r+=a[j];const tf=a[j+1],d=map.get(R[r]);"
+    "m[R[r]]={position:a.slice(j+2,j+2+tf)};"
+    "let s=idf*((1.2+1)*tf)/(1.2*1+tf);s*=boost[f];s*=d&&d.boost||1;"
+    "vector(f*R.length+r).insert(x,Math.round(s*1e3)/1e3)}"
+    "o[F[f]]=m}"
+    "Object.defineProperty(inv,w,{value:o,enumerable:true});return o}})});"
     # Material's position tables, by its own tokenizer, for the documents a query returns
     "t.get=function(k){let v=Map.prototype.get.call(this,k);if(v===void 0){"
     "const s=k.lastIndexOf(\":\"),d=map.get(k.slice(0,s)),f=k.slice(s+1);"
     "if(d&&d[f]!==void 0){lunr.tokenizer.table=v=[];tokenize(d[f]);this.set(k,v)}}return v};"
     "return new lunr.Index({invertedIndex:inv,fieldVectors:vec,tokenSet:lunr.TokenSet.fromArray(p.terms),"
     "fields:F,pipeline:lunr.Pipeline.load(p.pipeline)})}\n")
+
+
+_LOADER_START = LOADER.split("=", 1)[0] + "="
 
 
 def patch_worker(site_dir: Path) -> bool:
@@ -291,15 +380,52 @@ def patch_worker(site_dir: Path) -> bool:
         if text.startswith(LOADER):
             patched = True
             continue
+        if text.startswith(_LOADER_START):
+            # an older build's loader (a dirty build kept the copy): its two
+            # lines give way to this one; the call sites stay as they are
+            write_atomic(worker, LOADER + text.split("\n", 2)[2])
+            patched = True
+            continue
         setup, constructor = list(_SETUP.finditer(text)), list(_CONSTRUCTOR.finditer(text))
         if len(setup) != 1 or len(constructor) != 1:
             continue  # Material's code changed: leave it building in the browser
         s, c = setup[0], constructor[0]
-        edits = sorted([(s.end(), "yield __jingyanFetch,"),
-                        (c.start(2), f"__jingyanLoad({c.group(1)},this.table,{c.group(3)},this.map)||")],
+        edits = sorted([(s.end(1) + len(".data.config),"), s.end(1) + len(".data.config),"), "yield __jingyanFetch,"),
+                        (s.start(2), s.end(2), f"__jingyanSetup({s.group(2)})"),
+                        (c.start(2), c.start(2), f"__jingyanLoad({c.group(1)},this.table,{c.group(3)},this.map)||")],
                        reverse=True)
-        for at, insert in edits:
-            text = text[:at] + insert + text[at:]
+        for start, end, insert in edits:
+            text = text[:start] + insert + text[end:]
         write_atomic(worker, LOADER + text)
         patched = True
+    return patched
+
+
+# The page's request for the index (Material's bundle: `new URL("search/
+# search_index.json",config.base)`, used only to hand the worker its setup)
+# asks for search_config.json instead. From file:// the page still reads
+# search_index.js, as Material does.
+_INDEX_URL = 'new URL("search/search_index.json",'
+
+
+def _bundles(site_dir: Path) -> list[Path]:
+    return sorted((Path(site_dir) / "assets/javascripts").glob("bundle.*.min.js"))
+
+
+def _bundle_patched(site_dir: Path) -> bool:
+    return any(f'new URL("search/{CONFIG_ONLY}",' in b.read_text(encoding="utf-8") for b in _bundles(site_dir))
+
+
+def patch_bundle(site_dir: Path) -> bool:
+    """True when the built bundle asks for search_config.json (patched now,
+    or by an earlier build whose copy a dirty build kept). Only after
+    patch_worker: the worker must fetch the documents itself."""
+    patched = False
+    for bundle in _bundles(site_dir):
+        text = bundle.read_text(encoding="utf-8")
+        if f'new URL("search/{CONFIG_ONLY}",' in text:
+            patched = True
+        elif text.count(_INDEX_URL) == 1:
+            write_atomic(bundle, text.replace(_INDEX_URL, f'new URL("search/{CONFIG_ONLY}",'))
+            patched = True
     return patched

@@ -46,7 +46,7 @@ from .naming import load_phrases
 from .pages import TemplateProblem, UnsafePath, checked_path, make_env, plan_site, render_page
 from .problems import format_problems
 from .regions import restrict
-from .search import (install_segment_cache, patch_search_worker, save_segment_cache,
+from .search import (install_segment_cache, patch_search_worker, patch_sitemap_wait, save_segment_cache,
                      segment_dictionary_key, teach_jieba, vocabulary_size)
 from .validate import load_records
 
@@ -291,6 +291,9 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         offline = config.plugins.get("material/offline")
         if offline and offline.config.enabled:
             return  # pages opened from file:// cannot fetch the packed index; the browser builds it
+        if not patch_sitemap_wait(Path(config.site_dir)):
+            log.warning("jingyan: 未能让即时导航的网站地图在搜索就绪后再加载（Material 版本已变化？），"
+                        "大型网站的搜索会晚一些可用。")
         t = time.perf_counter()
         figures = lunr_index.prebuild(Path(config.site_dir))
         if figures is None:
@@ -298,6 +301,9 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         if not lunr_index.patch_worker(Path(config.site_dir)):
             log.warning("jingyan: 未能让 Material 的搜索载入预先建好的索引（Material 版本已变化？），"
                         "读者的浏览器将自行建索引，大型网站的搜索会晚几秒可用。")
+        elif not lunr_index.patch_bundle(Path(config.site_dir)):
+            log.warning("jingyan: 未能让页面只读取搜索配置（Material 版本已变化？），"
+                        "搜索索引会被下载两次。")
         progress("search", **figures, seconds=f"{time.perf_counter() - t:.2f}")
 
     @event_priority(-100)  # last: drawing went on beside everything before

@@ -132,6 +132,70 @@ def patch_search_query(site_dir: Path) -> bool:
     return done
 
 
+# Instant navigation (navigation.instant) starts by fetching and parsing
+# sitemap.xml on the main thread: for a province, 9,400 URLs, about 0.3 s of
+# XML parsing and URL objects, just when search_index.json arrives and must
+# be parsed and handed to the search worker, and again when the worker says
+# it is ready. The sitemap is only needed when a reader clicks a link (until
+# then a click is an ordinary page load, as Material does while the sitemap
+# loads), so the built bundle sends its request once the search worker is
+# ready, or after SITEMAP_WAIT_MS at the latest (a page without search, or a
+# failed index); from file:// at once. Three places in Material's bundle: the
+# request function learns a `jyLater` option that delays its send(), the
+# sitemap request passes it, and the search worker's ready message opens the
+# gate. If Material's code changes, the build leaves the bundle alone (and
+# the sitemap loads at once, as before).
+SITEMAP_WAIT_MS = 5000
+_SITEMAP_GATE = ("var __jyOpen,__jyLater=(()=>{const p=new Promise(r=>__jyOpen=r);"
+                 "if(location.protocol===\"file:\"||!document.forms.namedItem(\"search\"))__jyOpen();"
+                 f"else setTimeout(()=>__jyOpen(),{SITEMAP_WAIT_MS});return f=>{{p.then(f)}}}})();")
+_SITEMAP_CALL = re.compile(r'function \w+\((\w+)\)\{return (\w+)\(new URL\("sitemap\.xml",\1\)\)')
+_XML_FETCH = r'function {}\((\w+),(\w+)\)\{{let \w+=new DOMParser;return (\w+)\(\1,\2\)'
+_REQUEST = r'function {}\((\w+),(\w+)\)\{{return new \w+\((\w+)=>\{{let (\w+)=new XMLHttpRequest'
+_SEND = r'(\w+)\.send\(\),\(\)=>\1\.abort\(\)'
+# Material's search worker: `function Mn(e,t=new Worker(e)){`; its message
+# type 1 is "ready" (the index is loaded)
+_SEARCH_WORKER = re.compile(r'function \w+\((\w+),(\w+)=new Worker\(\1\)\)\{')
+
+
+def patch_sitemap_wait(site_dir: Path) -> bool:
+    """True when the built bundle loads the sitemap after the search setup
+    (patched now, or by an earlier build whose copy a dirty build kept)."""
+    done = False
+    for bundle in sorted((Path(site_dir) / "assets/javascripts").glob("bundle.*.min.js")):
+        text = bundle.read_text(encoding="utf-8")
+        if "__jyLater" in text:
+            done = True
+            continue
+        call, setup = list(_SITEMAP_CALL.finditer(text)), list(_SEARCH_WORKER.finditer(text))
+        if len(call) != 1 or len(setup) != 1:
+            continue
+        fetch_xml = list(re.finditer(_XML_FETCH.format(re.escape(call[0].group(2))), text))
+        if len(fetch_xml) != 1:
+            continue
+        request = list(re.finditer(_REQUEST.format(re.escape(fetch_xml[0].group(3))), text))
+        if len(request) != 1:
+            continue
+        options, subscriber, xhr = request[0].group(2), request[0].group(3), request[0].group(4)
+        send = re.compile(_SEND).search(text, request[0].end())
+        if not send or send.group(1) != xhr or text.find("function ", request[0].end(), send.start()) != -1:
+            continue  # the send() found is not this function's
+        edits = sorted([
+            (send.start(), send.start() + len(f"{xhr}.send()"),
+             f"({options}&&{options}.jyLater?{options}.jyLater(()=>{subscriber}.closed||{xhr}.send()):{xhr}.send())"),
+            (call[0].end() - 1, call[0].end() - 1, ",{jyLater:__jyLater}"),
+            (setup[0].end(), setup[0].end(),
+             f'{setup[0].group(2)}.addEventListener("message",m=>{{m.data&&m.data.type===1&&__jyOpen()}});'),
+        ], reverse=True)
+        for start, end, insert in edits:
+            text = text[:start] + insert + text[end:]
+        strict = '"use strict";'
+        at = len(strict) if text.startswith(strict) else 0  # the gate must not end strict mode
+        bundle.write_text(text[:at] + _SITEMAP_GATE + text[at:], encoding="utf-8")
+        done = True
+    return done
+
+
 # ------------------------------------------------------------ segmentation cache
 #
 # Material's search plugin segments the title and text of every section of

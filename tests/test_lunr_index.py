@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from generator import lunr_index
-from generator.lunr_index import LOADER, Unsupported, build, js_separator, patch_worker, prebuild, tokenize
+from generator.lunr_index import (CONFIG_ONLY, LOADER, Unsupported, build, js_separator, patch_bundle, patch_worker,
+                                  prebuild, tokenize, unpack)
 
 SEPARATOR = r'[\s\u200b\-_,:!=\[\]()"`/]+|\.(?!\d)|&[lg]t;|(?!\b)(?=[A-Z][a-z])'  # mkdocs.yml
 CONFIG = {"lang": ["zh"], "separator": SEPARATOR, "pipeline": ["stemmer"],
@@ -79,9 +80,26 @@ def test_build_packs_postings_by_document_number():
     # JavaScript's order (UTF-16 units): U+20000 (D840 DC00) sorts before U+FFFF
     assert packed["terms"] == ["助理", "警务", "𠀀", "\uffff"]
     postings = dict(zip(packed["terms"], packed["postings"]))
-    # [first-seen order, title, text, tags]; each posting: doc, count, positions
-    assert postings["警务"] == [0, [0, 1, 0], [0, 2, 1, 2], [0, 1, 0]]
-    assert postings["助理"] == [1, [0, 1, 1, 1, 1, 0], [], []]
+    # [first-seen order, title, text, tags]; each posting: doc, count, positions,
+    # a field's postings one string of base-36 numbers
+    assert postings["警务"] == [0, "0,1,0", "0,2,1,2", "0,1,0"]
+    assert postings["助理"] == [1, "0,1,1,1,1,0", "", ""]
+    assert [unpack(s) for s in postings["助理"][1:]] == [[0, 1, 1, 1, 1, 0], [], []]
+    assert postings["\uffff"] == [2, "2,1,0", "", ""] and postings["𠀀"] == [3, "", "2,1,0", ""]
+
+
+def test_packed_numbers_read_back_as_javascript_reads_them():
+    # positions are signed 32-bit (block << 20 | index); parseInt(s, 36) in the worker
+    numbers = [0, 1, 35, 36, 1295, 1296, 2**20 + 7, 2**31 - 1, -2**31, -1, -36]
+    assert lunr_index._numbers(numbers) == "0,1,z,10,zz,100,mh3b,zik0zj,-zik0zk,-1,-10"
+
+
+def test_packed_document_numbers_are_steps():
+    # documents 3 (two positions), 40 (one) and 41 (one): 3, 37 and 1 apart
+    flat = [3, 2, 5, 2**20, 40, 1, 7, 41, 1, -1]
+    text = lunr_index._pack(flat)
+    assert text == "3,2,5,mh34,11,1,7,1,1,-1"
+    assert unpack(text) == flat and unpack("") == [] and lunr_index._pack([]) == ""
 
 
 def _site(tmp_path: Path, config=None) -> Path:
@@ -103,6 +121,9 @@ def test_prebuild_writes_the_packed_file_and_names_it_in_the_index(tmp_path):
     assert index["config"]["prebuilt"] == packed["id"] and len(packed["id"]) == 16
     assert packed["format"] == lunr_index.PACKED_FORMAT and "四头" in packed["terms"]
     assert index["docs"][1]["title"] == "夏格庄\u200b四头"
+    # the page reads only the configuration; the worker fetches the documents
+    assert json.loads((site / "search" / CONFIG_ONLY).read_text(encoding="utf-8")) == {
+        "config": index["config"], "docs": []}
     assert not list((site / "search").glob("*.tmp"))
     again = prebuild(site)  # a second run (dirty build) gives the same file
     assert again == figures
@@ -116,7 +137,19 @@ def test_prebuild_leaves_other_configurations_to_the_browser(tmp_path):
     assert prebuild(site) is None
     assert (site / "search/search_index.json").read_text(encoding="utf-8") == before
     assert not (site / "search/lunr_index.json").exists()
+    assert not (site / "search" / CONFIG_ONLY).exists()
     assert prebuild(tmp_path / "nothing") is None
+
+
+def test_prebuild_gives_a_kept_bundle_the_whole_index(tmp_path):
+    # a dirty build kept a bundle that asks for search_config.json, and this
+    # configuration cannot be prebuilt: the file holds the whole index
+    site = _site(tmp_path, {**CONFIG, "lang": ["en"]})
+    _material_file("bundle.*.min.js", site)
+    assert patch_bundle(site)
+    assert prebuild(site) is None
+    assert (site / "search" / CONFIG_ONLY).read_text(encoding="utf-8") == \
+        (site / "search/search_index.json").read_text(encoding="utf-8")
 
 
 def _material_worker() -> Path:
@@ -126,6 +159,31 @@ def _material_worker() -> Path:
     return found[0]
 
 
+def _material_file(pattern: str, site: Path) -> Path:
+    """A copy of Material's built asset in site/assets/javascripts/."""
+    import material
+    found = sorted((Path(material.__file__).parent / "templates/assets/javascripts").glob(pattern))
+    assert found, f"Material's {pattern} not found"
+    folder = site / "assets/javascripts"
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(found[0], folder))
+
+
+def test_patch_bundle_asks_for_the_configuration_only(tmp_path):
+    bundle = _material_file("bundle.*.min.js", tmp_path)
+    stock = bundle.read_text(encoding="utf-8")
+    assert patch_bundle(tmp_path)
+    text = bundle.read_text(encoding="utf-8")
+    assert text == stock.replace('new URL("search/search_index.json",', f'new URL("search/{CONFIG_ONLY}",')
+    assert text != stock and 'new URL("search/search_index.js",' in text  # file:// still reads the script
+    assert patch_bundle(tmp_path)  # a dirty build finds it patched
+    assert bundle.read_text(encoding="utf-8") == text
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other/assets/javascripts").mkdir(parents=True)
+    (tmp_path / "other/assets/javascripts/bundle.1.min.js").write_text("fetch('x')", encoding="utf-8")
+    assert not patch_bundle(tmp_path / "other")
+
+
 def test_patch_worker_adds_the_loader_once(tmp_path):
     workers = tmp_path / "assets/javascripts/workers"
     workers.mkdir(parents=True)
@@ -133,9 +191,25 @@ def test_patch_worker_adds_the_loader_once(tmp_path):
     assert patch_worker(tmp_path)
     text = next(workers.glob("*.js")).read_text(encoding="utf-8")
     assert text.startswith(LOADER) and text.count("__jingyanLoad(") == 2  # definition and call
-    assert ",yield __jingyanFetch," in text
+    assert ",yield __jingyanFetch," in text and text.count("__jingyanSetup(") == 2  # definition and call
     assert patch_worker(tmp_path)  # a dirty build finds it patched
     assert next(workers.glob("*.js")).read_text(encoding="utf-8") == text
+
+
+def test_patch_worker_replaces_an_older_builds_loader(tmp_path):
+    # a dirty build keeps the worker an older build patched: its loader (two
+    # lines, another packed format) gives way to this one, the calls stay
+    workers = tmp_path / "assets/javascripts/workers"
+    workers.mkdir(parents=True)
+    shutil.copy(_material_worker(), workers)
+    assert patch_worker(tmp_path)
+    worker = next(workers.glob("*.js"))
+    current = worker.read_text(encoding="utf-8")
+    body = current[len(LOADER):]
+    worker.write_text("var __jingyanPacked=null,__jingyanFetch=null;\nfunction __jingyanLoad(){return null}\n" + body,
+                      encoding="utf-8")
+    assert patch_worker(tmp_path)
+    assert worker.read_text(encoding="utf-8") == current
 
 
 def test_patch_worker_leaves_unknown_code_alone(tmp_path):
