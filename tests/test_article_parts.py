@@ -139,6 +139,10 @@ def test_full_and_short_forms_are_one_unit():
     ("牢固树立“小案大影响”的理念", []),
     ("授予“全市优秀派出所”称号", []),
     ("通过“三个结合”", ["“三个结合”"]),
+    ("了解“村村有警”落实情况", ["“村村有警”"]),
+    ("推出『邻里守望』", ["“邻里守望”"]),
+    ("“五一”假期接待游客求助", []),
+    ('"我们守好自家门口。"队员说', []),
 ])
 def test_brands_in_every_quotation_style(line, brands):
     assert find_brands([line]) == brands
@@ -164,10 +168,27 @@ def test_brands_in_every_quotation_style(line, brands):
     ("出动警力3000余人次，车辆400余辆次。", "车辆", 400, None, "辆次", "400余辆次", True),
     ("纠纷化解率从85%提高到97%。", "纠纷化解率", 97, None, "%", "97%", False),
     ("帮助群众挽回经济损失达1.25亿元。", "挽回经济损失", 1.25, None, "亿元", "1.25亿元", False),
+    # where, for whom and who are not what was counted
+    ("派出所在夜市设立流动警务点3处。", "设立流动警务点", 3, None, "处", "3处", False),
+    ("民警又为行动不便的老人上门办证31次。", "上门办证", 31, None, "次", "31次", False),
+    ("群众在线报警求助1300余次。", "在线报警求助", 1300, None, "次", "1300余次", True),
+    ("辖区共发生涉渔纠纷12起。", "涉渔纠纷", 12, None, "起", "12起", False),
+    ("分局在沿湖8个渔村设立警务点。", "渔村", 8, None, "个", "8个", False),
+    ("3起积案全部告破。", "积案", 3, None, "起", "3起", False),
+    # … but the whole of what was counted stays
+    ("协调解决渔船停泊纠纷15起。", "协调解决渔船停泊纠纷", 15, None, "起", "15起", False),
+    ("夜市周边电动车被盗案件同比下降52.6%。", "夜市周边电动车被盗案件", None, -52.6, "%", "同比下降52.6%", False),
+    ("群众满意率达97%。", "群众满意率", 97, None, "%", "97%", False),
 ])
 def test_figures_labelled_with_what_was_counted(sentence, label, value, change, unit, wording, approximate):
     found = [(f.label, f.value, f.change, f.unit, f.wording, f.approximate) for f in find_figures(sentence)]
     assert (label, value, change, unit, wording, approximate) in found, found
+
+
+def test_a_unit_named_by_its_short_form_is_not_what_was_counted():
+    text = "胜利派出所成立调解室。胜利所调解物业纠纷64起。"
+    units = find_unit_names(text, every=True)
+    assert [(f.label, f.value) for f in find_figures(text, units)] == [("调解物业纠纷", 64)]
 
 
 def test_a_formula_explained_is_no_figure():

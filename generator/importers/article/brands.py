@@ -35,6 +35,9 @@ MODIFIED_NOUN = r"([\u4e00-\u9fff]{1,4}?(?:工作法|模式|机制|体系|平台
 SUFFIX_NAME = re.compile(r"(派出所|分局|公安局|警务室|先进|优秀|模范|示范|称号|单位|集体|个人)")  # honours
 COMMON_WORD = 5000  # a quoted common word (“工作体系”, “社区警务”) names nothing
 NUMERAL_START = re.compile(r"^[一二三四五六七八九十两百千双多]")
+ONLY_NUMERALS = re.compile(r"^[一二三四五六七八九十两双]+$")  # “五一”, “十一”, “双十一”: a holiday, not a method
+# what is done with a named method after its name
+CARRIED_OUT = re.compile(r"(落实|推进|实施|推广|全覆盖|覆盖|试点|运行|见效|成效|取得)")
 FORMULA = re.compile(r"^[\dNnXx][\dNnXx+＋×\-—·.]*$")
 DOCUMENT = re.compile(r"(关于|意见|办法|通知|规定|方案|细则|条例|决定|报告|纲要|法|报|刊|志|网|书|集|记)$")
 
@@ -106,7 +109,8 @@ def find_brands(lines: list[str], has_title: bool = False) -> list[str]:
                 continue
             after = re.match(BRAND_SUFFIX, line[end:]) or re.match(MODIFIED_NOUN, line[end:])
             before = line[max(0, start - 4):start]
-            launched = any(before.endswith(v) or before[:-1].endswith(v) for v in LAUNCH)
+            launched = any(before.endswith(v) or before[:-1].endswith(v) for v in LAUNCH) \
+                or bool(CARRIED_OUT.match(line[end:]))  # “村村有警”落实情况: a policy being carried out
             own_suffix = re.search(f"{BRAND_SUFFIX}$", text) and len(text) >= 4
             alone = line.strip(" “”\"'‘’「」『』《》") == text
             # the title's quoted term is what the article is about (“边民互助”守边境)
@@ -120,7 +124,7 @@ def find_brands(lines: list[str], has_title: bool = False) -> list[str]:
             if _common(text):
                 continue
             if not (after or own_suffix or launched or alone or titled or FORMULA.match(text)
-                    or (NUMERAL_START.match(text) and len(text) <= 10)):
+                    or (NUMERAL_START.match(text) and len(text) <= 10 and not ONLY_NUMERALS.match(text))):
                 continue  # 当好“贴心人”: a quoted word, no name
             if len(text) < 2 and not FORMULA.match(text):
                 continue
