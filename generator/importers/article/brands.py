@@ -36,6 +36,7 @@ SUFFIX_NAME = re.compile(r"(派出所|分局|公安局|警务室|先进|优秀|�
 COMMON_WORD = 5000  # a quoted common word (“工作体系”, “社区警务”) names nothing
 NUMERAL_START = re.compile(r"^[一二三四五六七八九十两百千双多]")
 ONLY_NUMERALS = re.compile(r"^[一二三四五六七八九十两双]+$")  # “五一”, “十一”, “双十一”: a holiday, not a method
+AGE = re.compile(r"^[一二三四五六七八九十百千万两几]+[年月日天岁代]")  # “百年老街”: how old, not a method
 # what is done with a named method after its name
 CARRIED_OUT = re.compile(r"(落实|推进|实施|推广|全覆盖|覆盖|试点|运行|见效|成效|取得)")
 FORMULA = re.compile(r"^[\dNnXx][\dNnXx+＋×\-—·.]*$")
@@ -114,17 +115,20 @@ def find_brands(lines: list[str], has_title: bool = False) -> list[str]:
             own_suffix = re.search(f"{BRAND_SUFFIX}$", text) and len(text) >= 4
             alone = line.strip(" “”\"'‘’「」『』《》") == text
             # the title's quoted term is what the article is about (“边民互助”守边境)
-            titled = index == 0 and has_title and not SUFFIX_NAME.search(text)
+            # … when the title goes on after it: 守护“百年老街” ends on what is guarded, a description
+            titled = index == 0 and has_title and not SUFFIX_NAME.search(text) \
+                and bool(re.search(r"[\u4e00-\u9fff]", line[end:]))
             if mark == "《" and (DOCUMENT.search(text) or not (after or own_suffix)):
                 continue  # 《关于…的意见》, 《平安报》: a cited document
-            if not after and (line[end:end + 1] == "的" or not launched and _noun_follows(line[end:end + 6])):
+            if not after and (line[end:end + 1] == "的" or not (launched or titled) and _noun_follows(line[end:end + 6])):
                 continue  # “两抢”案件, “优秀派出所”称号, “小案大影响”的理念: a quoted word describing a noun
             if "、" in text and not (after and after.group(1) in NAME_NOUNS):
                 continue  # “派出所、司法所、律师事务所”, a slogan in two halves: a list, not a name
             if _common(text):
                 continue
             if not (after or own_suffix or launched or alone or titled or FORMULA.match(text)
-                    or (NUMERAL_START.match(text) and len(text) <= 10 and not ONLY_NUMERALS.match(text))):
+                    or (NUMERAL_START.match(text) and len(text) <= 10 and not ONLY_NUMERALS.match(text)
+                        and not AGE.match(text))):
                 continue  # 当好“贴心人”: a quoted word, no name
             if len(text) < 2 and not FORMULA.match(text):
                 continue

@@ -120,6 +120,11 @@ def _drop_frame(label: str) -> str:
             i += 1
         if 1 < i < len(toks) and toks[i][1] == "v":
             return "".join(w for w, _ in toks[i:])
+    if len(toks) >= 3 and toks[0][0] in ("为", "给", "替"):  # 为|留守老人|代办证件: the last noun before a verb
+        at = [j for j in range(1, len(toks) - 1) if _nounish(toks[j][1]) and toks[j + 1][1] == "v"]
+        rest = "".join(w for w, _ in toks[at[-1] + 1:]) if at else ""
+        if len(rest) >= 2:
+            return rest
     if toks and toks[0][0] in ("为", "给", "替") and any(w == "的" for w, _ in toks):
         at = max(i for i, (w, _) in enumerate(toks) if w == "的") + 2  # 的 and the noun after it
         rest = "".join(w for w, _ in toks[at:])

@@ -190,9 +190,10 @@ def _lone_name(chunk: str, listed: bool) -> bool:
 
 def _names_before(seg: str, suffix: str, at_boundary: bool = False, after_unit: bool = False) -> list[str]:
     """Every name sharing `suffix` at the end of `seg` (one, or an enumeration)."""
-    for conj in CONJ:  # 同心派出所和勐先、…: the list goes on after the last unit
+    goes_on = False  # 同心派出所和勐先、…, 向阳派出所、米公派出所: the list goes on after the last unit
+    for conj in CONJ + ("、",):
         if after_unit and seg.startswith(conj):
-            seg = seg[len(conj):]
+            seg, goes_on = seg[len(conj):], True
             break
     core = COUNT_TAIL.sub("", seg) if ENUM_SPLIT.search(seg) or any(c in seg for c in CONJ) else seg
     if core != seg and not core:
@@ -206,11 +207,12 @@ def _names_before(seg: str, suffix: str, at_boundary: bool = False, after_unit: 
         name, whole = _name_part(chunk)
         bounded = i < len(chunks) - 1 or at_boundary
         inner = 0 < i < len(chunks) - 1 or (after_unit and len(chunks) == 1)  # 公安局|下关|派出所
-        listed = i < len(chunks) - 1  # after 、 (right after a unit, a verb is what the unit does: 公安局|加强)
+        # an item after 、 or 和 (right after a unit with neither, a verb is what the unit does: 公安局|加强)
+        listed = i < len(chunks) - 1 or goes_on
         if not name and bounded and _lone_name(chunk, listed):
             name, whole = chunk, True  # 胜利派出所、解放派出所: a common word standing as a name
             strict += 1
-        elif not name and bounded and _plain(chunk, inner):
+        elif not name and bounded and _plain(chunk, inner) and (chunk not in GENERIC or after_unit and not goes_on):
             name, whole = chunk, True  # 黄花、大湾派出所: a listed name needs no rare word
         else:
             strict += bool(name)
