@@ -114,6 +114,10 @@ def _drop_frame(label: str) -> str:
     群众|在线报警求助 (who, when the rest is an act: 群众满意率 keeps 群众)."""
     from .units import _tokens
     toks = _tokens(label)
+    if len(toks) >= 3 and toks[0][0] in PEOPLE and (toks[-1][1] == "v" and not _nounish(toks[1][1])
+                                                    and label[-1] not in "率感度量数比" or toks[1][1][0] in "dp"):
+        label = "".join(w for w, _ in toks[1:])  # 民警|又为…, 群众|在线报警求助
+        toks = toks[1:]
     if len(toks) >= 3 and toks[0][0] in ("在", "于", "通过", "借助", "依托", "利用"):  # where, by what means
         i = 1
         while i < len(toks) and _nounish(toks[i][1]) or i < len(toks) and toks[i][1] == "f":
@@ -130,9 +134,6 @@ def _drop_frame(label: str) -> str:
         rest = "".join(w for w, _ in toks[at:])
         if len(rest) >= 2:
             return rest
-    if len(toks) >= 3 and toks[0][0] in PEOPLE and (toks[-1][1] == "v" and not _nounish(toks[1][1])
-                                                    and label[-1] not in "率感度量数比" or toks[1][1][0] in "dp"):
-        return "".join(w for w, _ in toks[1:])  # 民警|又为…, 群众|在线报警求助
     return label
 
 
