@@ -7,8 +7,11 @@ it): walking back from the suffix, nouns and place words belong to the name;
 a verb, preposition, pronoun, numeral, adjective or adverb ends it
 (来到|城关派出所, 各|派出所, 全市先进|派出所). What is left must hold a proper
 name: a place or organisation word, a word the dictionary does not know
-(village and street names mostly are not in it) or a rare noun. Common words
-alone (基层, 辖区, 上述, 农村, 全市) never make a unit.
+(village and street names mostly are not in it) or a rare noun. Describing
+words (基层, 辖区, 上述, 农村, 全市: GENERIC, -化, -式, 各…) never make a unit; a
+single everyday word standing alone between a boundary and the suffix does
+(新兴派出所 at the start of a sentence, 胜利派出所、解放派出所 in a list, the
+district between a bureau and its branch), a plain verb only inside a list.
 
 Also:
   * enumerations sharing one suffix: 甲镇、乙镇和丙镇派出所, 东关、西关等3个派出所;
