@@ -18,7 +18,7 @@ import re
 NAME_NOUNS = ("工作法", "工作模式", "运行模式", "警务模式", "服务模式", "治理模式", "管理模式", "新模式", "模式",
               "工作机制", "长效机制", "警务机制", "服务机制", "治理机制", "机制", "工程", "服务平台", "警务平台",
               "平台", "体系", "工作室", "志愿服务队", "服务队", "调解队", "巡逻队", "志愿队", "调解室", "小程序",
-              "警务室", "警务站", "工作站", "警务", "行动", "队")
+              "警务室", "警务站", "工作站", "警务", "专项行动", "集中行动", "行动", "队")
 # … and those that only say what was done with it (“平安小网格”建设)
 ACTIVITY_NOUNS = ("警务品牌", "服务品牌", "品牌", "建设", "工作", "活动", "做法", "经验")
 BRAND_SUFFIX = "(" + "|".join(sorted(NAME_NOUNS + ACTIVITY_NOUNS, key=len, reverse=True)) + r")(?![伍员长])"  # not 队伍, 队员
@@ -31,7 +31,7 @@ SAYING = re.compile(r"(说|道|讲|表示|介绍|称|问|答|告诉|坦言|感�
 SAID_AFTER = re.compile(r"^\s*[,，]?\s*(他|她|民警|群众|老人|村民|居民|所长|记者)?[^，。]{0,4}?(说|道|表示|介绍|笑着说)")
 SPEECH_PUNCT = re.compile(r"[，。！？；：,!?;…]")
 # “楼栋长”联络机制, “商圈110”快速响应机制: a method noun with a few words before it
-MODIFIED_NOUN = r"([\u4e00-\u9fff]{1,4}?(?:工作法|模式|机制|体系|平台|工程))(?![伍员长])"
+MODIFIED_NOUN = r"([\u4e00-\u9fff]{1,4}?(?:工作法|模式|机制|体系|平台|工程|行动))(?![伍员长])"
 SUFFIX_NAME = re.compile(r"(派出所|分局|公安局|警务室|先进|优秀|模范|示范|称号|单位|集体|个人)")  # honours
 COMMON_WORD = 5000  # a quoted common word (“工作体系”, “社区警务”) names nothing
 NUMERAL_START = re.compile(r"^[一二三四五六七八九十两百千双多]")

@@ -108,14 +108,20 @@ def _first_word(label: str) -> str:
     return toks[0][0] if toks else ""
 
 
+def _last_word(label: str) -> str:
+    from .units import _tokens
+    toks = _tokens(label)
+    return toks[-1][0] if toks else ""
+
+
 def _drop_frame(label: str) -> str:
     """Words around the predicate that are not what was counted:
     在夜市|设立流动警务点 (where), 为行动不便的老人|上门办证 (for whom),
     群众|在线报警求助 (who, when the rest is an act: 群众满意率 keeps 群众)."""
     from .units import _tokens
     toks = _tokens(label)
-    if len(toks) >= 3 and toks[0][0] in PEOPLE and (toks[-1][1] == "v" and not _nounish(toks[1][1])
-                                                    and label[-1] not in "率感度量数比" or toks[1][1][0] in "dp"):
+    if len(toks) >= 3 and toks[0][0] in PEOPLE and label[-1] not in "率感度量数比" \
+            and (toks[1][1] == "v" or toks[1][1][0] in "dp" or toks[-1][1] == "v" and not _nounish(toks[1][1])):
         label = "".join(w for w, _ in toks[1:])  # 民警|又为…, 群众|在线报警求助
         toks = toks[1:]
     if len(toks) >= 3 and toks[0][0] in ("在", "于", "通过", "借助", "依托", "利用"):  # where, by what means
@@ -145,14 +151,21 @@ def _strip_label(label: str) -> str:
     changed = True
     while changed and label:
         changed = False
-        label = _drop_frame(label)
         subject = SUBJECT.match(label)
         if subject and len(label) - subject.end() >= 3:
-            label, changed = _drop_frame(label[subject.end():]), True
+            label, changed = label[subject.end():], True
         for w in TRAIL_STRIP:
-            if label.endswith(w) and len(label) > len(w):
+            if label.endswith(w) and len(label) > len(w) \
+                    and not (w == "为" and _last_word(label) != w):  # 行为 keeps its 为
                 label, changed = label[: -len(w)], True
                 break
+        if changed:
+            continue
+        # where, for whom and who, once the ends are clean (before 在, 为 go as fillers)
+        framed = _drop_frame(label)
+        if framed != label:
+            label, changed = framed, True
+            continue
         for w in LEAD_STRIP:
             if label.startswith(w) and not (w == "新" and label.startswith(KEEP_NEW)) \
                     and not (w in ("在", "对", "和", "为", "以") and _first_word(label) != w) \
@@ -309,7 +322,7 @@ def _noun_head(tail: str) -> str:
     from .units import _tokens
     out = ""
     for word, flag in _tokens(tail):
-        if out and (flag.startswith(("v", "p", "d", "c", "u")) and flag != "vn"
+        if out and (flag.startswith(("v", "p", "d", "c", "u", "f")) and flag != "vn"  # 学校|周边
                     or word in ("全部", "均", "都", "全都", "一律")):
             break
         out += word

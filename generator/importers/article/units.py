@@ -36,12 +36,12 @@ NOUN_POS = {"n", "ng", "nl", "nrfg", "s"} | NAME_POS
 # (the generic part of Chinese place names, 通名: 梁家|墩, 黄土|坡, 李家|沟)
 PLACE_TAILS = ("开发区", "高新区", "新区", "园区", "街道", "社区", "办事处", "大街", "镇", "乡", "村", "路",
                "街", "区", "县", "市", "旗", "州", "盟", "岛", "湾", "港", "屯", "庄", "寨", "坊", "巷", "里", "组",
-               "墩", "沟", "坡", "岭", "洼", "堡", "铺", "营", "坪", "坝", "塘", "滩", "峪", "岗", "圩", "垸", "嘴")
+               "墩", "沟", "坡", "岭", "洼", "堡", "铺", "营", "坪", "坝", "塘", "滩", "峪", "岗", "圩", "垸", "嘴", "门")
 RARE = 700  # a dictionary noun rarer than this may be a place name (竹园, 石门, 黄花)
 # the second syllable of two that name a kind of area, not one area: 城区, 属地, 基层, 网格, 商圈
 CATEGORY_TAIL = "区地层居格圈园村镇乡点域"
 COMMON = 5000  # a noun this frequent is a common word even inside a name (指导, 工作)
-STREET_TAILS = ("大街", "大道", "路", "街", "巷")
+STREET_TAILS = ("大街", "大道", "路", "街", "巷", "门")  # 解放门: a city gate, named by any word
 FUNCTION_POS = ("r", "p", "c", "u", "d", "m", "q", "f", "t", "y", "e", "o", "x", "k", "h", "b")
 CONJ = ("以及", "及", "和", "与", "同")
 COUNT_TAIL = re.compile(r"(等)?(\d+|[一二三四五六七八九十两]{1,3})?(个|所|处|座)?$")
@@ -83,6 +83,7 @@ def teach_places(places) -> None:
             _tokens_of.cache_clear()
 
 
+PARTICLES = "了的着过在和与及把被将对向从给为"
 CLASSIFIER_END = "个名家所支批类些级种项位条起次人户年月日天周"
 RARE_VERB = 200  # 摆渡, 下关: a word this rare tagged as a verb may be a place between two unit names
 RARE_CHAR = 100  # a character this rare is part of a name whatever jieba tags it (枹罕, 茈碧湖)
@@ -97,7 +98,13 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=8192)
 def _tokens_of(text: str) -> tuple[tuple[str, str], ...]:
-    cut = [(w.word, w.flag) for w in _tagger().cut(text)]
+    cut = []
+    for w in _tagger().cut(text):
+        # 观摩|了匡远: a word jieba's HMM made up does not begin with a particle or preposition
+        if len(w.word) >= 3 and w.word[0] in PARTICLES and not _tagger().tokenizer.FREQ.get(w.word):
+            cut += [(w.word[0], _tagger().word_tag_tab.get(w.word[0], "u")), (w.word[1:], w.flag)]
+        else:
+            cut.append((w.word, w.flag))
     out: list[tuple[str, str]] = []
     for word, flag in cut:
         if flag == "m" and len(word) >= 2 and word[-1] not in CLASSIFIER_END and not word[-1].isdigit() \
