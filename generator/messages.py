@@ -184,6 +184,9 @@ WARN_SUMMARY = "另有 {n} 条提示（不影响检查通过）。"
 PLACEHOLDER_LEFT = "还留着占位文字“{text}”，请换成实际内容。还没写完的经验做法可以先保持 status: draft（草稿不发布）。"
 UNLINKED_UNIT = ("文中提到的单位“{name}”还没有关联：请建立记录（jingyan new unit --name {name}）"
                  "或找到已有单位，把编号写进 units，再从 unlinked_units 中删去这一项。")
+# the same for a draft: a warning (drafts are not published, the build goes on)
+WARN_UNLINKED_UNIT = ("提示：草稿中的单位“{name}”还没有记录，请新建或关联：jingyan new unit --name {name}"
+                      "（已有记录就把它的编号写进 units），再从 unlinked_units 中删去这一项。草稿发布前必须处理。")
 
 # --- 经验汇编 (jingyan compile)
 COMPILE_UNKNOWN = "找不到{what}“{value}”。{hint}"

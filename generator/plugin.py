@@ -48,7 +48,7 @@ from .problems import format_problems
 from .regions import restrict
 from .search import (install_segment_cache, patch_search_worker, patch_sitemap_wait, save_segment_cache,
                      segment_dictionary_key, teach_jieba, vocabulary_size)
-from .validate import load_records
+from .validate import load_records, unlinked_unit_warnings
 
 log = logging.getLogger("mkdocs.plugins.jingyan")
 OFFLINE_SHIM = "assets/javascripts/iframe-worker/shim.js"
@@ -139,6 +139,8 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
                                          cache_dir=self.root / self.config.cache_dir)
         if problems:
             raise PluginError(M.BUILD_FAILED.format(n=len(problems)) + "\n" + format_problems(problems))
+        for w in unlinked_unit_warnings(records):  # INFO: strict MkDocs would fail on a WARNING
+            log.info(w.format())
         region = self.config.region or os.environ.get("JINGYAN_REGION")
         if region:
             if region not in records.units:

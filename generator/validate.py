@@ -373,6 +373,12 @@ class Converter:
             # `nmae:` has already been reported as "did you mean name?"; once is enough
             if name not in where.keys and is_required(fl) and name not in misspelt:
                 self.problem(node, M.MISSING_FIELD.format(key=name, doc=fl.metadata["doc"]))
+        if cls is model.Practice and values.get("status") == "draft" and values.get("unlinked_units") \
+                and values.get("units") == []:
+            # an imported draft none of whose units has a record yet: the
+            # unlinked-unit warnings ask for them; published, it is an error again
+            empty = Problem(self.path, *where.keys["units="], M.TOO_FEW_ITEMS.format(key="units", n=1))
+            self.problems = [pr for pr in self.problems if pr != empty]
         # Go on with what is usable, so cross-record checks still run on the
         # rest of the file: one run reports every problem, not just the first.
         if any(is_required(fl) and values.get(n) is None for n, fl in flds.items()):
@@ -786,8 +792,9 @@ def check(files: list[Converted], today: date | None = None,
                 ck.add(o.where, None, M.OUTCOME_NEITHER)
             elif o.value is not None and o.change is not None:
                 ck.add(o.where, "change", M.OUTCOME_BOTH)
-    for p in converted["practice"]:
-        ck.problems += unlinked_unit_problems(p)
+    for p in converted["practice"]:  # a draft's are warnings (unlinked_unit_warnings), never errors
+        if p.status != "draft":
+            ck.problems += unlinked_unit_problems(p)
     for b in converted["brand"]:
         ck.ref(b.where, "unit=", "unit", b.unit, known_units)
     for r in [*converted["unit"], *converted["practice"], *converted["brand"]]:
@@ -811,11 +818,18 @@ def check(files: list[Converted], today: date | None = None,
     return records, []
 
 
-def unlinked_unit_problems(p: model.Practice) -> list[Problem]:
+def unlinked_unit_problems(p: model.Practice, message: str = M.UNLINKED_UNIT) -> list[Problem]:
     """Units an imported article names that have no record yet: each one, with
     the command that creates it (a record is done once the list is empty)."""
-    return [Problem(*p.where.at(f"unlinked_units.{i}"), M.UNLINKED_UNIT.format(name=name))
+    return [Problem(*p.where.at(f"unlinked_units.{i}"), message.format(name=name))
             for i, name in enumerate(p.unlinked_units or [])]
+
+
+def unlinked_unit_warnings(records: Records) -> list[Problem]:
+    """The same for drafts, as warnings: a draft is never published, so one
+    staff member committing an imported draft does not fail everyone's build;
+    publishing it (status: published) turns them into errors."""
+    return [w for _, p in sorted(records.drafts.items()) for w in unlinked_unit_problems(p, M.WARN_UNLINKED_UNIT)]
 
 
 def load_records(root: Path, records: Path | None = None, today: date | None = None,

@@ -53,6 +53,8 @@ class ProgressHandler(logging.Handler):
             if self.tty:
                 name = f"\033[1m{name}\033[0m"
             print(f"▸ {name}：{text}" + (f"（{secs} 秒）" if secs else ""), file=self.stream, flush=True)
+        elif ": 提示：" in msg:  # the plugin's warnings that do not fail the build (drafts' unlinked units)
+            print(msg, file=self.stream, flush=True)
         elif record.levelno >= logging.WARNING:
             level = "错误" if record.levelno >= logging.ERROR else "警告"
             print(f"{level}：{msg}", file=self.stream, flush=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from .. import messages as M, stats
 from ..problems import Problem, format_problems
 from ..cache import CACHE_DIR
-from ..validate import load_records
+from ..validate import load_records, unlinked_unit_warnings
 
 
 def _day(text: str) -> date:
@@ -55,8 +55,12 @@ def run(args) -> int:
     print(f"全部记录检查通过：{len(records.units)} 个单位、{len(records.practices)} 条经验做法"
           f"（另有 {len(records.drafts)} 条草稿）、{len(records.brands)} 个品牌、"
           f"{len(records.stats)} 个统计文件。")
-    notes = comparison_warnings(records)
-    if notes and not args.paths:
+    notes = unlinked_unit_warnings(records)
+    if args.paths:  # pre-commit: the files asked about; the comparison needs the whole tree
+        notes = [n for n in notes if n.path in wanted]
+    else:
+        notes += comparison_warnings(records)
+    if notes:
         for n in notes:
             print(n.format_github().replace("::error ", "::warning ").replace("title=记录有误", "title=提示")
                   if args.format == "github" else n.format())

@@ -18,7 +18,7 @@ import re
 NAME_NOUNS = ("工作法", "工作模式", "运行模式", "警务模式", "服务模式", "治理模式", "管理模式", "新模式", "模式",
               "工作机制", "长效机制", "警务机制", "服务机制", "治理机制", "机制", "工程", "服务平台", "警务平台",
               "平台", "体系", "工作室", "志愿服务队", "服务队", "调解队", "巡逻队", "志愿队", "调解室", "小程序",
-              "警务室", "警务站", "工作站", "警务", "行动", "队")
+              "警务室", "警务站", "工作站", "警务", "专项行动", "集中行动", "行动", "队")
 # … and those that only say what was done with it (“平安小网格”建设)
 ACTIVITY_NOUNS = ("警务品牌", "服务品牌", "品牌", "建设", "工作", "活动", "做法", "经验")
 BRAND_SUFFIX = "(" + "|".join(sorted(NAME_NOUNS + ACTIVITY_NOUNS, key=len, reverse=True)) + r")(?![伍员长])"  # not 队伍, 队员
@@ -31,10 +31,14 @@ SAYING = re.compile(r"(说|道|讲|表示|介绍|称|问|答|告诉|坦言|感�
 SAID_AFTER = re.compile(r"^\s*[,，]?\s*(他|她|民警|群众|老人|村民|居民|所长|记者)?[^，。]{0,4}?(说|道|表示|介绍|笑着说)")
 SPEECH_PUNCT = re.compile(r"[，。！？；：,!?;…]")
 # “楼栋长”联络机制, “商圈110”快速响应机制: a method noun with a few words before it
-MODIFIED_NOUN = r"([\u4e00-\u9fff]{1,4}?(?:工作法|模式|机制|体系|平台|工程))(?![伍员长])"
+MODIFIED_NOUN = r"([\u4e00-\u9fff]{1,4}?(?:工作法|模式|机制|体系|平台|工程|行动))(?![伍员长])"
 SUFFIX_NAME = re.compile(r"(派出所|分局|公安局|警务室|先进|优秀|模范|示范|称号|单位|集体|个人)")  # honours
 COMMON_WORD = 5000  # a quoted common word (“工作体系”, “社区警务”) names nothing
 NUMERAL_START = re.compile(r"^[一二三四五六七八九十两百千双多]")
+ONLY_NUMERALS = re.compile(r"^[一二三四五六七八九十两双]+$")  # “五一”, “十一”, “双十一”: a holiday, not a method
+AGE = re.compile(r"^[一二三四五六七八九十百千万两几]+[年月日天岁代]")  # “百年老街”: how old, not a method
+# what is done with a named method after its name
+CARRIED_OUT = re.compile(r"(落实|推进|实施|推广|全覆盖|覆盖|试点|运行|见效|成效|取得)")
 FORMULA = re.compile(r"^[\dNnXx][\dNnXx+＋×\-—·.]*$")
 DOCUMENT = re.compile(r"(关于|意见|办法|通知|规定|方案|细则|条例|决定|报告|纲要|法|报|刊|志|网|书|集|记)$")
 
@@ -106,21 +110,25 @@ def find_brands(lines: list[str], has_title: bool = False) -> list[str]:
                 continue
             after = re.match(BRAND_SUFFIX, line[end:]) or re.match(MODIFIED_NOUN, line[end:])
             before = line[max(0, start - 4):start]
-            launched = any(before.endswith(v) or before[:-1].endswith(v) for v in LAUNCH)
+            launched = any(before.endswith(v) or before[:-1].endswith(v) for v in LAUNCH) \
+                or bool(CARRIED_OUT.match(line[end:]))  # “村村有警”落实情况: a policy being carried out
             own_suffix = re.search(f"{BRAND_SUFFIX}$", text) and len(text) >= 4
             alone = line.strip(" “”\"'‘’「」『』《》") == text
             # the title's quoted term is what the article is about (“边民互助”守边境)
-            titled = index == 0 and has_title and not SUFFIX_NAME.search(text)
+            # … when the title goes on after it: 守护“百年老街” ends on what is guarded, a description
+            titled = index == 0 and has_title and not SUFFIX_NAME.search(text) \
+                and bool(re.search(r"[\u4e00-\u9fff]", line[end:]))
             if mark == "《" and (DOCUMENT.search(text) or not (after or own_suffix)):
                 continue  # 《关于…的意见》, 《平安报》: a cited document
-            if not after and (line[end:end + 1] == "的" or not launched and _noun_follows(line[end:end + 6])):
+            if not after and (line[end:end + 1] == "的" or not (launched or titled) and _noun_follows(line[end:end + 6])):
                 continue  # “两抢”案件, “优秀派出所”称号, “小案大影响”的理念: a quoted word describing a noun
             if "、" in text and not (after and after.group(1) in NAME_NOUNS):
                 continue  # “派出所、司法所、律师事务所”, a slogan in two halves: a list, not a name
             if _common(text):
                 continue
             if not (after or own_suffix or launched or alone or titled or FORMULA.match(text)
-                    or (NUMERAL_START.match(text) and len(text) <= 10)):
+                    or (NUMERAL_START.match(text) and len(text) <= 10 and not ONLY_NUMERALS.match(text)
+                        and not AGE.match(text))):
                 continue  # 当好“贴心人”: a quoted word, no name
             if len(text) < 2 and not FORMULA.match(text):
                 continue

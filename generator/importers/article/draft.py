@@ -196,7 +196,7 @@ def run(args) -> int:
     rel = rel_to(target, root)
     as_record = f"records/practices/{pid}.yml"
     problems = check_documents(root, {as_record: ("practice", text)}, today)
-    problems = [type(p)(rel, p.line, p.column, p.message) for p in problems]
+    problems = [type(p)(rel, p.line, p.column, p.message) for p in problems] + _unlinked_warnings(rel, text)
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
@@ -205,6 +205,20 @@ def run(args) -> int:
         say(IM.ARTICLE_NO_UNITS)
     report(rel, text, problems)
     return 0
+
+
+def _unlinked_warnings(path: str, text: str) -> list:
+    """What `jingyan validate` will say about the draft's unlinked units (warnings, not
+    errors, in a draft), at the same line and column, so the import lists them too."""
+    import yaml
+    from ... import messages as M
+    from ...problems import Problem
+    node = yaml.compose(text)
+    for k, v in node.value:
+        if k.value == "unlinked_units" and isinstance(v, yaml.SequenceNode):
+            return [Problem(path, i.start_mark.line + 1, i.start_mark.column + 1,
+                            M.WARN_UNLINKED_UNIT.format(name=i.value)) for i in v.value]
+    return []
 
 
 def _num(x: float) -> str:

@@ -35,7 +35,8 @@ APPROX_BEFORE = re.compile(r"(近|约|超过|超|逾|多达|将近|接近|大约
 APPROX_AFTER = ("左右", "以上", "有余")
 LEAD_STRIP = sorted("""今年以来 截至目前 截至 目前 上半年 下半年 去年以来 今年 去年 全年 近年来 据统计 统计 其中 此外 同时 另外
 全镇 全县 全市 全区 全所 全局 全省 辖区 我所 该所 本所 我局 该局 全警 仅 共 共计 累计 先后 已 已经 有效 成功 全部 再次
-还 并 又 均 分别 一共 总共 总计 合计 新 达 有 对 将 就 是 的 了 在 和 按照 根据 通过 以 为 从而 随后 随即 为此""".split(), key=len, reverse=True)
+还 并 又 均 分别 一共 总共 总计 合计 新 达 有 对 将 就 是 的 了 在 和 按照 根据 通过 以 为 从而 随后 随即 为此
+发生 出现 共发生""".split(), key=len, reverse=True)
 TRAIL_STRIP = sorted("""达到了 达到 达 为 是 超过 不少于 不低于 多达 近 约 逾 共 累计 总计 共计 有 再次 在去年 较去年同期 同比 环比
 分别 均 有所 又 了 的 在 已 目前 将 便将 大约 将近 接近 超 提升至 提升到 提高至 提高到 上升至 上升到 下降至 下降到
 降至 降到 升至 增至 缩短至 缩短到 减少至 减少到 由去年 由 从""".split(), key=len, reverse=True)
@@ -97,6 +98,51 @@ SUBJECT = re.compile(rf"^(?:[{CJK}]{{0,8}}?(派出所|公安局|分局|警务室
 PREDICATE = re.compile(rf"^[{CJK}]{{1,6}}?(?:共计|累计|共|先后|一共|总共)(?=[{CJK}]{{2,}})")
 
 
+PEOPLE = ("群众", "居民", "村民", "市民", "游客", "民警", "辅警", "队员", "网格员", "志愿者")
+
+
+def _first_word(label: str) -> str:
+    """在|夜市 but 在线|报警: a one-character filler is stripped only when it is a word."""
+    from .units import _tokens
+    toks = _tokens(label)
+    return toks[0][0] if toks else ""
+
+
+def _last_word(label: str) -> str:
+    from .units import _tokens
+    toks = _tokens(label)
+    return toks[-1][0] if toks else ""
+
+
+def _drop_frame(label: str) -> str:
+    """Words around the predicate that are not what was counted:
+    在夜市|设立流动警务点 (where), 为行动不便的老人|上门办证 (for whom),
+    群众|在线报警求助 (who, when the rest is an act: 群众满意率 keeps 群众)."""
+    from .units import _tokens
+    toks = _tokens(label)
+    if len(toks) >= 3 and toks[0][0] in PEOPLE and label[-1] not in "率感度量数比" \
+            and (toks[1][1] == "v" or toks[1][1][0] in "dp" or toks[-1][1] == "v" and not _nounish(toks[1][1])):
+        label = "".join(w for w, _ in toks[1:])  # 民警|又为…, 群众|在线报警求助
+        toks = toks[1:]
+    if len(toks) >= 3 and toks[0][0] in ("在", "于", "通过", "借助", "依托", "利用"):  # where, by what means
+        i = 1
+        while i < len(toks) and _nounish(toks[i][1]) or i < len(toks) and toks[i][1] == "f":
+            i += 1
+        if 1 < i < len(toks) and toks[i][1] == "v":
+            return "".join(w for w, _ in toks[i:])
+    if len(toks) >= 3 and toks[0][0] in ("为", "给", "替"):  # 为|留守老人|代办证件: the last noun before a verb
+        at = [j for j in range(1, len(toks) - 1) if _nounish(toks[j][1]) and toks[j + 1][1] == "v"]
+        rest = "".join(w for w, _ in toks[at[-1] + 1:]) if at else ""
+        if len(rest) >= 2:
+            return rest
+    if toks and toks[0][0] in ("为", "给", "替") and any(w == "的" for w, _ in toks):
+        at = max(i for i, (w, _) in enumerate(toks) if w == "的") + 2  # 的 and the noun after it
+        rest = "".join(w for w, _ in toks[at:])
+        if len(rest) >= 2:
+            return rest
+    return label
+
+
 def _strip_label(label: str) -> str:
     label = _balanced(label)
     predicate = PREDICATE.match(label)
@@ -109,11 +155,20 @@ def _strip_label(label: str) -> str:
         if subject and len(label) - subject.end() >= 3:
             label, changed = label[subject.end():], True
         for w in TRAIL_STRIP:
-            if label.endswith(w) and len(label) > len(w):
+            if label.endswith(w) and len(label) > len(w) \
+                    and not (w == "为" and _last_word(label) != w):  # 行为 keeps its 为
                 label, changed = label[: -len(w)], True
                 break
+        if changed:
+            continue
+        # where, for whom and who, once the ends are clean (before 在, 为 go as fillers)
+        framed = _drop_frame(label)
+        if framed != label:
+            label, changed = framed, True
+            continue
         for w in LEAD_STRIP:
             if label.startswith(w) and not (w == "新" and label.startswith(KEEP_NEW)) \
+                    and not (w in ("在", "对", "和", "为", "以") and _first_word(label) != w) \
                     and len(label) > len(w) + (2 if w in SCOPE else 0):  # 辖区面积 stays
                 label, changed = label[len(w):], True
                 break
@@ -147,15 +202,18 @@ def _verb_first(phrase: str) -> str:
 
 
 def _label(sentence: str, start: int, end: int, floor: int = 0, percent: bool = False,
-           classifier: bool = False) -> str:
+           classifier: bool = False, subjects: tuple[int, ...] = ()) -> str:
     """The thing a figure counts: before it in its clause (化解矛盾纠纷80余起), or
     after it when only a verb comes before (选任95名警务助理 → 选任警务助理)."""
     after_de = re.match(rf"的([{CJK}]{{2,10}}?)(?=[和及与、，,。；参]|$)", sentence[end:])
     if after_de and percent:  # 50%的民警 → 民警; 65%的警力下沉到社区 → 下沉警力
         return _verb_first(after_de.group(1))
+    # the unit that did it, in any spelling (解放所, 友谊路所), is not what was counted
     before = sentence[floor:start]
     cut = max(before.rfind(c) for c in CLAUSE_BOUNDARY)
     raw_before = before[cut + 1:]
+    subject_end = max([floor + cut + 1] + [e for e in subjects if e <= start])
+    raw_before = sentence[subject_end:start] if subject_end > floor + cut + 1 else raw_before
     if re.search(r"\d\s*[至到\-~—]$", raw_before):
         return ""  # a range: 1至2人
     label = _strip_label(PERIOD_WORDS.sub("", raw_before))
@@ -175,12 +233,20 @@ def _label(sentence: str, start: int, end: int, floor: int = 0, percent: bool = 
     if not re.search(f"[{CJK}]", tail):
         return label if len(label) >= 2 else ""
     tail = _noun_head(tail)
-    verb = label if 0 < len(label) <= 4 and not label.startswith(("对", "向", "在", "从")) else ""
+    verb = label if 0 < len(label) <= 4 and not label.startswith(("对", "向", "在", "从")) \
+        and not _placeish(label) else ""
     return (verb + tail)[:20]
 
 
 PERIOD_WORDS = re.compile(r"(今年|去年|本年)?(前[二三两]季度|第?[一二三四]季度|[上下]半年|\d{1,2}[-至到]\d{1,2}月|"
                           r"\d{1,2}月份?|以来)")
+
+
+def _placeish(phrase: str) -> bool:
+    """沿湖, 周边, 村里: where something is, never the verb counting it."""
+    from .units import _tokens
+    toks = _tokens(phrase)
+    return bool(toks) and toks[-1][1] in ("f", "s")
 
 
 def _is_noun(phrase: str) -> bool:
@@ -198,6 +264,10 @@ def _last_verb(phrase: str) -> str:
         return toks[-1][0]  # 办理|36项: the word just before a count is the verb counting
     verbs = [w for w, f in toks if f.startswith("v") and f != "vn" and len(w) >= 2]
     return verbs[-1] if verbs else ""
+
+
+# verbs whose object is a person who then acts: what is counted is the act
+PIVOT = frozenset("帮助 协助 帮 组织 引导 动员 发动 督促 指导 带领 劝导 教育 让 请 要求 指派 安排 为 替 给".split())
 
 
 def _counted(label: str, longer_than: int = 9) -> str:
@@ -221,8 +291,14 @@ def _counted(label: str, longer_than: int = 9) -> str:
                 and toks[i - 1][0] not in LEAD_STRIP  # 累计|发放: an adverb, not a verb
             # 平均处置时间: a verb between an adjective and its one head noun
             inside = i > 0 and i == len(toks) - 2 and toks[i - 1][1].startswith("a")
-            if seen_noun and len(word) >= 2 and not chain and not inside:  # 寻回|走失儿童: keep the verb chain
+            # 协调解决|渔船停泊纠纷: a verb between two nouns, the whole the object of a verb
+            # before it, is inside the noun (not after a verb of helping: 帮助|群众|挽回损失)
+            compound = i >= 2 and _nounish(toks[i - 1][1]) and toks[i - 2][1] == "v" \
+                and len(toks[i - 2][0]) >= 2 and toks[i - 2][0] not in PIVOT
+            if seen_noun and len(word) >= 2 and not chain and not inside and not compound:  # 寻回|走失儿童
                 break
+        elif flag == "f" and seen_noun and i > 0 and _nounish(toks[i - 1][1]):
+            out = word + out  # 夜市周边|电动车被盗案件: a place and its side belong to the noun
         elif flag[0] in "mqrtf":  # 平台上线一个月|访问量: a count or a time ends the phrase
             break
         else:
@@ -246,7 +322,8 @@ def _noun_head(tail: str) -> str:
     from .units import _tokens
     out = ""
     for word, flag in _tokens(tail):
-        if out and flag.startswith(("v", "p", "d", "c", "u")) and flag != "vn":
+        if out and (flag.startswith(("v", "p", "d", "c", "u", "f")) and flag != "vn"  # 学校|周边
+                    or word in ("全部", "均", "都", "全都", "一律")):
             break
         out += word
     return out or tail
@@ -291,6 +368,7 @@ def find_figures(text: str, units: list[tuple[str, int]] | None = None, pub=None
                 carried = _period(periods, len(sentence), carried)
                 continue
             taken: list[tuple[int, int]] = []
+            subjects = _unit_ends(text, units or [], base, base + len(sentence))
 
             def add(f: Figure, m):
                 figures.append(f)
@@ -299,7 +377,7 @@ def find_figures(text: str, units: list[tuple[str, int]] | None = None, pub=None
             for m in CHANGE_RE.finditer(sentence):
                 if _inside_quotes(sentence, m.start()):
                     continue
-                label = _label(sentence, m.start(), m.end(), _floor(taken, m.start()))
+                label = _label(sentence, m.start(), m.end(), _floor(taken, m.start()), subjects=subjects)
                 sign = -1 if m.group(2) in DOWN else 1
                 pre = sentence[max(0, m.start() - 8):m.start()]
                 yoy = bool(m.group(1) and "环比" not in m.group(1) and "上月" not in m.group(1)) \
@@ -328,7 +406,7 @@ def find_figures(text: str, units: list[tuple[str, int]] | None = None, pub=None
                 wording, approx = _wording(sentence, m.start(), m.end())
                 approx = approx or bool(m.group(2) or m.group(4))
                 label = _label(sentence, m.start(), m.end(), _floor(taken, m.start()),
-                               classifier=unit in CLASSIFIERS)
+                               classifier=unit in CLASSIFIERS, subjects=subjects)
                 if not label and CHANGED_TO.search(sentence[:m.start()]):
                     label = "（待填写：指标说明）"  # 由15分钟缩短至6分钟: the label of the figure before
                 if not label:
@@ -339,7 +417,8 @@ def find_figures(text: str, units: list[tuple[str, int]] | None = None, pub=None
             for m in PERCENT_RE.finditer(sentence):
                 if any(a <= m.start() < b for a, b in taken) or _inside_quotes(sentence, m.start()):
                     continue
-                label = _label(sentence, m.start(), m.end(), _floor(taken, m.start()), percent=True)
+                label = _label(sentence, m.start(), m.end(), _floor(taken, m.start()), percent=True,
+                               subjects=subjects)
                 if not label and CHANGED_TO.search(sentence[:m.start()]):
                     label = "（待填写：指标说明）"  # 由45%降至28%: the label of the figure before
                 if not label:
@@ -372,6 +451,23 @@ DEFINITION = re.compile(r"^(即|也就是|就是|是指|指的是|意思是)")
 
 def _clause(sentence: str, at: int) -> str:
     return sentence[max(sentence.rfind(c, 0, at) for c in "，,；;：:") + 1:at]
+
+
+def _unit_ends(text: str, units: list[tuple[str, int]], start: int, end: int) -> tuple[int, ...]:
+    """Where each unit mention in text[start:end] ends, relative to `start`; a
+    mention by short form (东塘所 for 东塘派出所) ends at its 所."""
+    from .units import unit_key
+    out = []
+    for name, pos in units:
+        if not start <= pos < end:
+            continue
+        if text.startswith(name, pos):
+            out.append(pos + len(name) - start)
+            continue
+        m = re.match(re.escape(unit_key(name)[0]) + r"(?:镇|乡|街道)?所", text[pos:end])
+        if m:
+            out.append(pos + m.end() - start)
+    return tuple(out)
 
 
 def _floor(taken: list[tuple[int, int]], start: int) -> int:

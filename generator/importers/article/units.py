@@ -7,8 +7,11 @@ it): walking back from the suffix, nouns and place words belong to the name;
 a verb, preposition, pronoun, numeral, adjective or adverb ends it
 (来到|城关派出所, 各|派出所, 全市先进|派出所). What is left must hold a proper
 name: a place or organisation word, a word the dictionary does not know
-(village and street names mostly are not in it) or a rare noun. Common words
-alone (基层, 辖区, 上述, 农村, 全市) never make a unit.
+(village and street names mostly are not in it) or a rare noun. Describing
+words (基层, 辖区, 上述, 农村, 全市: GENERIC, -化, -式, 各…) never make a unit; a
+single everyday word standing alone between a boundary and the suffix does
+(新兴派出所 at the start of a sentence, 胜利派出所、解放派出所 in a list, the
+district between a bureau and its branch), a plain verb only inside a list.
 
 Also:
   * enumerations sharing one suffix: 甲镇、乙镇和丙镇派出所, 东关、西关等3个派出所;
@@ -33,16 +36,29 @@ NOUN_POS = {"n", "ng", "nl", "nrfg", "s"} | NAME_POS
 # (the generic part of Chinese place names, 通名: 梁家|墩, 黄土|坡, 李家|沟)
 PLACE_TAILS = ("开发区", "高新区", "新区", "园区", "街道", "社区", "办事处", "大街", "镇", "乡", "村", "路",
                "街", "区", "县", "市", "旗", "州", "盟", "岛", "湾", "港", "屯", "庄", "寨", "坊", "巷", "里", "组",
-               "墩", "沟", "坡", "岭", "洼", "堡", "铺", "营", "坪", "坝", "塘", "滩", "峪", "岗", "圩", "垸", "嘴")
+               "墩", "沟", "坡", "岭", "洼", "堡", "铺", "营", "坪", "坝", "塘", "滩", "峪", "岗", "圩", "垸", "嘴", "门")
 RARE = 700  # a dictionary noun rarer than this may be a place name (竹园, 石门, 黄花)
 # the second syllable of two that name a kind of area, not one area: 城区, 属地, 基层, 网格, 商圈
 CATEGORY_TAIL = "区地层居格圈园村镇乡点域"
 COMMON = 5000  # a noun this frequent is a common word even inside a name (指导, 工作)
-STREET_TAILS = ("大街", "大道", "路", "街", "巷")
+STREET_TAILS = ("大街", "大道", "路", "街", "巷", "门")  # 解放门: a city gate, named by any word
 FUNCTION_POS = ("r", "p", "c", "u", "d", "m", "q", "f", "t", "y", "e", "o", "x", "k", "h", "b")
 CONJ = ("以及", "及", "和", "与", "同")
 COUNT_TAIL = re.compile(r"(等)?(\d+|[一二三四五六七八九十两]{1,3})?(个|所|处|座)?$")
 ENUM_SPLIT = re.compile(r"[、]")
+# Words that describe a unit rather than name it, whatever jieba tags them. Only
+# consulted for a single word standing alone before a suffix at a boundary (the
+# start of a sentence, an item of a list, the level below another unit), where
+# a name that is also a common word (新兴, 胜利, 解放, 建设, 和平, 光明) is taken.
+GENERIC = frozenset("""
+基层 上述 先进 辖区 特色 示范 示范性 农村 城区 市区 县城 城镇 城乡 乡村 乡镇 村级 镇级 村居 社区 街道
+新建 新设 设立 建成 建立 成立 组建 打造 依托 派驻 驻村 驻校 驻地 所属 当地 本地 属地 周边 附近 沿线 一线
+优秀 文明 模范 星级 标准 规范 涉事 网格 网上 线上 掌上 人民 群众 调解 法律 矛盾 纠纷 综治 联防 联勤 巡逻 执勤 达标 合格 试点 样板 标杆 品牌 一流 重点 新型 传统 智慧 智能 数字
+流动 移动 临时 现有 原有 所在 相关 其他 其余 这些 这个 那个 全部 所有 各级 全市 全县 全区 全省 全州 全旗
+综合 专业 专门 社会 治安 交通 边境 城市 旅游 景区 校园 学校 医院 市场 商圈 夜市 码头 海岛 海滨 林区 牧区
+矿区 边贸 港口 口岸 水上 铁路 公安 警务 民警 便民 爱民 为民 服务 平安 安全 枫桥式 枫桥 同类 同级 下属 上级
+""".split())
+LONE_POS_BAD = ("r", "p", "c", "u", "d", "m", "q", "f", "t", "y", "e", "o", "x", "k", "h")
 
 
 @lru_cache(maxsize=1)
@@ -67,6 +83,7 @@ def teach_places(places) -> None:
             _tokens_of.cache_clear()
 
 
+PARTICLES = "了的着过在和与及把被将对向从给为"
 CLASSIFIER_END = "个名家所支批类些级种项位条起次人户年月日天周"
 RARE_VERB = 200  # 摆渡, 下关: a word this rare tagged as a verb may be a place between two unit names
 RARE_CHAR = 100  # a character this rare is part of a name whatever jieba tags it (枹罕, 茈碧湖)
@@ -81,7 +98,13 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=8192)
 def _tokens_of(text: str) -> tuple[tuple[str, str], ...]:
-    cut = [(w.word, w.flag) for w in _tagger().cut(text)]
+    cut = []
+    for w in _tagger().cut(text):
+        # 观摩|了匡远: a word jieba's HMM made up does not begin with a particle or preposition
+        if len(w.word) >= 3 and w.word[0] in PARTICLES and not _tagger().tokenizer.FREQ.get(w.word):
+            cut += [(w.word[0], _tagger().word_tag_tab.get(w.word[0], "u")), (w.word[1:], w.flag)]
+        else:
+            cut.append((w.word, w.flag))
     out: list[tuple[str, str]] = []
     for word, flag in cut:
         if flag == "m" and len(word) >= 2 and word[-1] not in CLASSIFIER_END and not word[-1].isdigit() \
@@ -141,8 +164,8 @@ def _name_part(seg: str) -> tuple[str, bool]:
     while taken and not _proper(*taken[0]) and len(taken[0][0]) >= 2 and taken[0][0] not in PLACE_TAILS:
         taken.pop(0)
         whole = False
-    if not any(_proper(w, f) for w, f in taken):
-        return "", False
+    if not any(_proper(w, f) for w, f in taken) or len(taken) == 1 and taken[0][0] in GENERIC:
+        return "", False  # 新建|警务室, 海岛|警务室: jieba knows them as places, here they describe
     return "".join(w for w, _ in taken), whole
 
 
@@ -160,11 +183,27 @@ def _split_conj(chunk: str) -> list[str]:
     return [chunk]
 
 
+def _lone_name(chunk: str, listed: bool) -> bool:
+    """One word alone between a boundary and the suffix names the unit unless
+    it is a describing word (GENERIC): 胜利|派出所, 新兴|派出所. A plain verb
+    (解放) only as an item of a list or a level below another unit, never at
+    the start of a sentence (新建|警务室 is an act, not a name)."""
+    toks = _tokens(chunk)
+    if len(toks) != 1 or not 2 <= len(chunk) <= 3 or not re.fullmatch(f"[{CJK}]+", chunk):
+        return False
+    word, flag = toks[0]
+    if word in GENERIC or word in PLACE_TAILS or flag.startswith(LONE_POS_BAD) \
+            or word[-1] in "化式型性级类" or word[0] in "各该本全诸某每":  # 标准化, 一站式, 省级; 各村, 全镇
+        return False
+    return listed or flag != "v"
+
+
 def _names_before(seg: str, suffix: str, at_boundary: bool = False, after_unit: bool = False) -> list[str]:
     """Every name sharing `suffix` at the end of `seg` (one, or an enumeration)."""
-    for conj in CONJ:  # 同心派出所和勐先、…: the list goes on after the last unit
+    goes_on = False  # 同心派出所和勐先、…, 向阳派出所、米公派出所: the list goes on after the last unit
+    for conj in CONJ + ("、",):
         if after_unit and seg.startswith(conj):
-            seg = seg[len(conj):]
+            seg, goes_on = seg[len(conj):], True
             break
     core = COUNT_TAIL.sub("", seg) if ENUM_SPLIT.search(seg) or any(c in seg for c in CONJ) else seg
     if core != seg and not core:
@@ -178,7 +217,12 @@ def _names_before(seg: str, suffix: str, at_boundary: bool = False, after_unit: 
         name, whole = _name_part(chunk)
         bounded = i < len(chunks) - 1 or at_boundary
         inner = 0 < i < len(chunks) - 1 or (after_unit and len(chunks) == 1)  # 公安局|下关|派出所
-        if not name and bounded and _plain(chunk, inner):
+        # an item after 、 or 和 (right after a unit with neither, a verb is what the unit does: 公安局|加强)
+        listed = i < len(chunks) - 1 or goes_on
+        if not name and bounded and _lone_name(chunk, listed):
+            name, whole = chunk, True  # 胜利派出所、解放派出所: a common word standing as a name
+            strict += 1
+        elif not name and bounded and _plain(chunk, inner) and (chunk not in GENERIC or after_unit and not goes_on):
             name, whole = chunk, True  # 黄花、大湾派出所: a listed name needs no rare word
         else:
             strict += bool(name)
@@ -232,6 +276,14 @@ def _strip_province(name: str) -> str:
     return re.sub(r"^(维吾尔|回族|壮族)?自治区", "", name)  # 新疆维吾尔自治区乌鲁木齐市… → 乌鲁木齐市…
 
 
+def _last_level(name: str) -> str:
+    """The lowest level of a name written with its superiors: 某市公安局甲区分局 → 甲区分局."""
+    suffix = next(s for s in SUFFIXES if name.endswith(s))
+    base = name[: -len(suffix)]
+    ends = [base.rfind(inner) + len(inner) for inner in SUFFIXES if inner in base]
+    return base[max(ends):] + suffix if ends and len(base) - max(ends) >= 2 else name
+
+
 def unit_key(name: str) -> tuple[str, str]:
     """The same unit however it is written: (place core, kind of suffix)."""
     suffix = next(s for s in SUFFIXES if name.endswith(s))
@@ -258,6 +310,10 @@ def find_unit_names(text: str, every: bool = False, known=()) -> list[tuple[str,
         s, base = run.group(0), run.start()
         prev_end = 0
         prev_bureau: tuple[str, int, int] | None = None
+        # 五星派出所的“渔嫂调解室”和新兴派出所: a run opening with 和/及/、 after a quote or
+        # a name goes on the list of units begun earlier in the same sentence
+        goes_on = s.startswith(CONJ + ("、",)) and bool(found) \
+            and not re.search("[。；;！？!?\n]", text[found[-1][1]:base])
         for m in SUFFIX_RE.finditer(s):
             suffix = m.group(0)
             seg_start = max(prev_end, m.start() - 60)
@@ -268,6 +324,8 @@ def find_unit_names(text: str, every: bool = False, known=()) -> list[tuple[str,
             # a boundary: the start of a sentence or clause, or another unit just before
             opened = base + seg_start == 0 or text[base + seg_start - 1] in "\n。；;：:，,"
             after_unit = seg_start == prev_end > 0  # 市公安局沽河派出所: a level of a hierarchy
+            if goes_on and prev_end == 0 and seg_start == 0:
+                after_unit, opened = True, True
             names = _names_before(seg, suffix, at_boundary=seg_start == prev_end and cut < 0 and (opened or after_unit),
                                   after_unit=after_unit and cut < 0)
             if names and _quoted(text, base + m.start() - len(names[-1]), base + m.end()):
@@ -280,6 +338,13 @@ def find_unit_names(text: str, every: bool = False, known=()) -> list[tuple[str,
                 prev_end, prev_bureau = m.end(), None
                 continue
             names[-1] = _widen(text, seg, names[-1])
+            if suffix in ("分局", "公安分局") and prev_bureau and len(names) == 1 \
+                    and prev_bureau[2] == m.start() - len(names[-1]) - 1:
+                # 大庆市公安局让胡路分局: between a bureau and its branch only the
+                # district's name stands; a lone character jieba took for a verb is its first
+                head = _tokens(s[prev_bureau[2]:m.start()])[0]
+                if len(head[0]) == 1 and not head[1].startswith(("p", "c", "u", "r", "d", "m", "q")):
+                    names[-1] = head[0] + names[-1]
             name_start = base + m.start() - len(names[-1])
             if suffix in ("分局", "公安分局") and prev_bureau and prev_bureau[2] == m.start() - len(names[-1]):
                 # 济宁市公安局市中区分局: a branch written with its bureau
@@ -298,6 +363,16 @@ def find_unit_names(text: str, every: bool = False, known=()) -> list[tuple[str,
     seen_at = {p for _, p in found}
     for name in known:  # 倚象派出所 in the title makes 倚象派出所 in the text a unit too
         found += [(name, m.start()) for m in re.finditer(re.escape(name), text) if m.start() not in seen_at]
+        # … and its last level alone (某市公安局让胡路分局 → 让胡路分局), over any
+        # shorter reading of the same words (胡路分局, where jieba cut 让 as a verb)
+        last = _last_level(name)
+        if last == name:
+            continue
+        for m in re.finditer(re.escape(last), text):
+            if any(f[0] == name and f[1] <= m.start() < f[1] + len(name) for f in found):
+                continue  # the last level of a full mention
+            inside = [f for f in found if m.start() <= f[1] and f[1] + len(f[0]) <= m.end()]
+            found = [f for f in found if f not in inside] + [(name, m.start())]
     found.sort(key=lambda x: x[1])
     # one unit, several spellings: the longest is its name
     longest: dict[tuple[str, str], str] = {}
