@@ -191,6 +191,10 @@ def test_brands_in_every_quotation_style(line, brands):
     ("协调解决渔船停泊纠纷15起。", "协调解决渔船停泊纠纷", 15, None, "起", "15起", False),
     ("夜市周边电动车被盗案件同比下降52.6%。", "夜市周边电动车被盗案件", None, -52.6, "%", "同比下降52.6%", False),
     ("群众满意率达97%。", "群众满意率", 97, None, "%", "97%", False),
+    # groups sharing a task: the task and the kind of group
+    ("每晚分3组巡逻。", "巡逻组", 3, None, "组", "3组", False),
+    ("民警分成两班值守。", "值守班次", 2, None, "班", "两班", False),
+    ("分4个组轮流巡查。", "巡查组", 4, None, "组", "4个组", False),
 ])
 def test_figures_labelled_with_what_was_counted(sentence, label, value, change, unit, wording, approximate):
     found = [(f.label, f.value, f.change, f.unit, f.wording, f.approximate) for f in find_figures(sentence)]

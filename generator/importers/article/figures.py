@@ -31,6 +31,11 @@ CHANGE_RE = re.compile(r"(同比|环比|较去年同期|比去年同期|与去�
 COUNT_RE = re.compile(rf"(?<![\d.+\-A-Za-z])({NUM}|{CN_NUM}(?=余|多))\s*(余|多)?([万亿])?(余|多)?("
                       + "|".join(COUNT_UNITS) + r")(?![\d])")
 PERCENT_RE = re.compile(rf"(?<![\d.])({NUM})\s*%")
+# 每晚分3组巡逻, 分成两班值守: how many groups share a task; the label is the task
+# and the kind of group (巡逻组), since no noun before the number names what was counted.
+SPLIT_RE = re.compile(rf"(?:分成|分为|编成|分)\s*(({NUM}|{CN_NUM})\s*个?(组|队|班|批)次?)"
+                      rf"(?:开展|进行|轮流|轮班|交替)?([{CJK}]{{2,4}}?)(?=[，。；：、,;:！!？?）)]|$)")
+SPLIT_NOUN = {"组": "组", "队": "队", "班": "班次", "批": "批次"}
 APPROX_BEFORE = re.compile(r"(近|约|超过|超|逾|多达|将近|接近|大约)$")
 APPROX_AFTER = ("左右", "以上", "有余")
 LEAD_STRIP = sorted("""今年以来 截至目前 截至 目前 上半年 下半年 去年以来 今年 去年 全年 近年来 据统计 统计 其中 此外 同时 另外
@@ -364,7 +369,7 @@ def find_figures(text: str, units: list[tuple[str, int]] | None = None, pub=None
             base = offset + pos
             pos += len(sentence)
             periods = periods_in(sentence, pub)
-            if not re.search(r"\d|[一二两三四五六七八九十百千]+[余多]", sentence):
+            if not re.search(r"\d|[一二两三四五六七八九十百千]+[余多]", sentence) and not SPLIT_RE.search(sentence):
                 carried = _period(periods, len(sentence), carried)
                 continue
             taken: list[tuple[int, int]] = []
@@ -387,6 +392,15 @@ def find_figures(text: str, units: list[tuple[str, int]] | None = None, pub=None
                 add(Figure(label or "（待填写：指标说明）", unit, change=sign * number(m.group(3)),
                            period=_period(periods, m.start(), carried, sentence), yoy=yoy, wording=wording,
                            context=_context(sentence, m.start(), m.end()), pos=base + m.start(), sentence=base), m)
+            for m in SPLIT_RE.finditer(sentence):
+                value = number(m.group(2))
+                if value is None or _inside_quotes(sentence, m.start()):
+                    continue
+                start = m.start(1)
+                wording, approx = _wording(sentence, start, m.end(1))
+                add(Figure(m.group(4) + SPLIT_NOUN[m.group(3)], m.group(3), value=value, approximate=approx,
+                           wording=wording, period=_period(periods, start, carried, sentence),
+                           context=_context(sentence, start, m.end()), pos=base + start, sentence=base), m)
             for m in COUNT_RE.finditer(sentence):
                 if any(a <= m.start() < b for a, b in taken) or _inside_quotes(sentence, m.start()) \
                         or DEFINITION.match(_clause(sentence, m.start())):
