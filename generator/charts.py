@@ -208,6 +208,37 @@ def drawable(value):
 
 # ------------------------------------------------------------------ drawing
 
+# Text metrics of earlier charts, kept by a drawing process: Matplotlib keeps
+# them per renderer, and every chart has a new renderer, so the same tick
+# labels, months and units were measured again for every chart (a quarter of
+# a trend chart's time). A metric depends only on the renderer's kind, the
+# style, the text, its font properties and the dpi, all in the key.
+_METRICS: dict[tuple, tuple] = {}
+_METRICS_MAX = 200_000
+_METRICS_STYLE: list[tuple] = [()]   # the style (rc overrides) of the chart being drawn
+
+
+def _memo_text_metrics() -> None:
+    """Put the cross-chart memo in front of Matplotlib's text measuring (once a process)."""
+    import matplotlib.text as mtext
+    measure = mtext._get_text_metrics_with_cache
+    if getattr(measure, "jingyan_memo", False):
+        return
+
+    def memo(renderer, text, fontprop, ismath, dpi):
+        key = (type(renderer), _METRICS_STYLE[0], text, ismath, dpi, tuple(fontprop.get_family()),
+               fontprop.get_style(), fontprop.get_variant(), fontprop.get_weight(), fontprop.get_stretch(),
+               fontprop.get_size_in_points(), fontprop.get_file(), fontprop.get_math_fontfamily())
+        found = _METRICS.get(key)
+        if found is None:
+            if len(_METRICS) >= _METRICS_MAX:
+                _METRICS.clear()
+            found = _METRICS[key] = measure(renderer, text, fontprop, ismath, dpi)
+        return found
+    memo.jingyan_memo = True
+    mtext._get_text_metrics_with_cache = memo
+
+
 def _num(v: float, _pos=None) -> str:
     if abs(v - round(v)) < 1e-9:
         return f"{int(round(v))}".replace("-", "\u2212")
@@ -480,6 +511,8 @@ def render(spec: ChartSpec, out, fmt: str = "svg", rc: Optional[dict] = None, re
         raise ChartError(f"未知的图表类型：{spec.kind}") from None
     spec = ChartSpec(spec.name, spec.kind, drawable(spec.data))
     style = {**STYLE, **(rc or {})}
+    _memo_text_metrics()
+    _METRICS_STYLE[0] = tuple(sorted((k, repr(v)) for k, v in (rc or {}).items()))
     with matplotlib.rc_context(style), warnings.catch_warnings():
         # A character outside the bundled subset is laid out one em wide
         # (its .notdef advance); the browser draws it with the reader's font.
