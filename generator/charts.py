@@ -400,19 +400,41 @@ def _trend_figure(data: dict, reuse: tuple | None = None):
     return _CANVASES[key].draw(data)
 
 
+# Ranking and 成效对照 layout, inches (see _ranking_figure, _effect_figure).
+PANEL_HEAD, TICK_ROW, BAR, EFFECT_AX = 0.26, 0.24, 0.26, 1.7
+
+
+def _head(fig, data: dict, height: float) -> None:
+    """The chart's title at the top left; 样例数据 at the top right for sample data."""
+    fig.suptitle(data["title"], x=0.1 / WIDTH, y=1 - 0.08 / height, ha="left", va="top", color=TEXT)
+    if data.get("sample"):
+        fig.text(1 - 0.08 / WIDTH, 1 - 0.1 / height, SAMPLE_LABEL, ha="right", va="top", fontsize=9.5,
+                 color=SAMPLE)
+
+
 def _ranking_figure(data: dict):
     """Sibling units by 同比, one panel a metric stacked (not side by side: on a
-    phone three panels abreast left each a finger wide), best at the top."""
+    phone three panels abreast left each a finger wide), best at the top.
+    Margins are computed from the text they hold, like the trend charts':
+    constrained layout measured every label and drew twice (90% of a chart)."""
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     units, panels = data["units"], data["panels"]
     n = len(units)
-    fig = Figure(figsize=(WIDTH, 0.75 + len(panels) * (0.75 + 0.26 * n)), layout="constrained")
-    axes = fig.subplots(len(panels), 1, squeeze=False)[:, 0]
-    fig.suptitle(data["title"], x=0.01, ha="left", color=TEXT)
+    left = max([_text_width(u, 9) for u in units] or [0.0]) + 0.2     # names, tick pad
+    right = 0.12
+    ax_h = BAR * n + 0.1
+    foot = 0.36
+    height = HEAD + len(panels) * (PANEL_HEAD + ax_h + TICK_ROW) + PANEL_GAP * (len(panels) - 1) + foot
+    fig = Figure(figsize=(WIDTH, height))
+    _head(fig, data, height)
     y = list(range(n))
-    for ax, panel in zip(axes, panels):
+    top = height - HEAD
+    for panel in panels:
+        top -= PANEL_HEAD
+        ax = fig.add_axes([left / WIDTH, (top - ax_h) / height, (WIDTH - left - right) / WIDTH, ax_h / height])
+        top -= ax_h + TICK_ROW + PANEL_GAP
         vals = panel["values"]
         colours = [GOOD if v == "good" else BAD if v == "bad" else NEUTRAL for v in panel["verdicts"]]
         present = [v for v in vals if v is not None]
@@ -420,17 +442,23 @@ def _ranking_figure(data: dict):
         span = (hi - lo) or 10.0
         pad = span * 0.6
         ax.set_xlim(lo - (pad if lo < 0 else span * 0.08), hi + (pad if hi > 0 else span * 0.08))
-        ax.barh(y, [0 if v is None else v for v in vals], color=colours, height=0.62)
+        # Bars as one collection of thick lines, names and values as plain
+        # texts: a Rectangle, a Tick and an Axes.text each were most of a chart.
+        ax.hlines(y, 0, [0 if v is None else v for v in vals], colors=colours, linewidth=0.62 * BAR * 72,
+                  capstyle="butt")
         ax.axvline(0, color=TEXT, linewidth=0.8)
-        for yi, v in zip(y, vals):
+        names = ax.get_yaxis_transform()
+        for yi, v, unit in zip(y, vals, units):
+            fig.text(-3 / 72 / (WIDTH - left - right), yi, unit, transform=names, va="center", ha="right",
+                     fontsize=9, color=TEXT)
             if v is None:
-                ax.text(0, yi, " —", va="center", ha="left", fontsize=9, color=NEUTRAL)
+                fig.text(0, yi, " —", transform=ax.transData, va="center", ha="left", fontsize=9, color=NEUTRAL)
             else:
                 text = statpages.fmt_percent(v)
-                ax.text(v, yi, f" {text} " if v else " 0.0%", va="center", ha="left" if v >= 0 else "right",
-                        fontsize=9, color=TEXT)
+                fig.text(v, yi, f" {text} " if v else " 0.0%", transform=ax.transData, va="center",
+                         ha="left" if v >= 0 else "right", fontsize=9, color=TEXT)
         ax.set_title(panel["label"], loc="left", pad=4)
-        ax.set_yticks(y, units)
+        ax.set_yticks([])
         ax.set_ylim(n - 0.5, -0.5)             # best at the top
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: _num(v) + "%"))
@@ -438,57 +466,65 @@ def _ranking_figure(data: dict):
         ax.tick_params(length=0, pad=3)
         ax.spines["left"].set_visible(False)
         ax.spines["bottom"].set_color(GRID)
-    fig.supxlabel(data.get("subtitle", "") + "（绿色：改善；红色：变差）", x=0.01, ha="left",
-                  fontsize=9, color=TEXT)
-    if data.get("sample"):
-        fig.text(0.99, 0.995, SAMPLE_LABEL, ha="right", va="top", fontsize=9.5, color=SAMPLE)
+    fig.text(0.1 / WIDTH, 0.1 / height, data.get("subtitle", "") + "（绿色：改善；红色：变差）", ha="left",
+             va="bottom", fontsize=9, color=TEXT)
     return fig
 
 
 def _effect_figure(data: dict):
     """成效对照: a panel a metric; the unit and its comparison group's mean, each
     indexed to its before-window mean = 100, the group's min–max shaded, a
-    vertical line where the practice starts (statpages._effect_chart)."""
+    vertical line where the practice starts (statpages._effect_chart).
+    Fixed margins and a key of plain lines below the plots, like the trend charts."""
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     panels, months = data["panels"], data["months"]
     n = len(panels)
-    fig = Figure(figsize=(WIDTH, 1.7 + 2.2 * n), layout="constrained")
-    axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
-    fig.suptitle(data["title"], x=0.01, ha="left", color=TEXT)
-    x = list(range(len(months)))
     own_c, group_c = PALETTE[0], PALETTE[1]
+    values = [v for p in panels for k in ("own", "group", "low", "high") for v in p[k] if v is not None]
+    widest = max([_text_width(_num(round(v * 1.1)), 9) for v in (min([0.0, *values]), max([0.0, *values]))])
+    left = 0.12 + 0.16 + widest + 0.1       # axis label (rotated), gap, tick labels, tick pad
+    right = 0.12
+    plot_w = WIDTH - left - right
+    key = [(data["own_label"], own_c, 2.0, "-"), (data["group_label"], group_c, 1.6, DASHED),
+           (data["band_label"], group_c + "2e", 7.0, "-"),      # the band's colour at alpha 0.18
+           ("开始实施", TEXT, 1.0, (0, (2, 2)))]
+    key_rows = max(r for r, _x in _flow([e[0] for e in key], plot_w)) + 1
+    foot = TICK_ROW + 0.1 + key_rows * KEY_ROW + 0.1
+    height = HEAD + n * (PANEL_HEAD + EFFECT_AX) + PANEL_GAP * (n - 1) + foot
+    fig = Figure(figsize=(WIDTH, height))
+    _head(fig, data, height)
+    x = list(range(len(months)))
+    ticks = [i for i in x if i % 3 == data["start"] % 3]
 
     def nan(values):
         return [math.nan if v is None else v for v in values]
-    for i, (ax, panel) in enumerate(zip(axes, panels)):
+    top = height - HEAD
+    axes = []
+    for i, panel in enumerate(panels):
+        top -= PANEL_HEAD
+        ax = fig.add_axes([left / WIDTH, (top - EFFECT_AX) / height, plot_w / WIDTH, EFFECT_AX / height],
+                          sharex=axes[0] if axes else None)
+        axes.append(ax)
+        top -= EFFECT_AX + PANEL_GAP
         ax.fill_between(x, nan(panel["low"]), nan(panel["high"]), color=group_c, alpha=0.18, linewidth=0)
         ax.plot(x, nan(panel["group"]), color=group_c, linewidth=1.6, linestyle=DASHED)
         ax.plot(x, nan(panel["own"]), color=own_c, linewidth=2.0, marker="o", markersize=3)
         ax.axhline(100, color=GRID, linewidth=0.8)
         ax.axvline(data["start"] - 0.5, color=TEXT, linewidth=1.0, linestyle=(0, (2, 2)))
         ax.set_title(panel["label"], loc="left", pad=6, fontsize=9.5)
-        if i == 0 and data.get("sample"):
-            ax.set_title(SAMPLE_LABEL, loc="right", color=SAMPLE, pad=6, fontsize=10)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
         ax.yaxis.set_major_formatter(FuncFormatter(_num))
         ax.grid(axis="y", color=GRID, linewidth=0.8)
-        ax.tick_params(length=0, pad=4)
+        ax.tick_params(length=0, pad=4, labelbottom=i == n - 1)
         for side in ("left", "bottom"):
             ax.spines[side].set_color(GRID)
-    ticks = [i for i in x if i % 3 == data["start"] % 3]
     axes[-1].set_xticks(ticks, [months[i] for i in ticks])
     axes[-1].set_xlim(-0.5, len(months) - 0.5)
-    handles = [Line2D([], [], color=own_c, linewidth=2.0, marker="o", markersize=3),
-               Line2D([], [], color=group_c, linewidth=1.6, linestyle=DASHED),
-               Patch(color=group_c, alpha=0.18),
-               Line2D([], [], color=TEXT, linewidth=1.0, linestyle=(0, (2, 2)))]
-    fig.legend(handles, [data["own_label"], data["group_label"], data["band_label"], "开始实施"],
-               loc="outside lower left", ncols=4, fontsize=9, labelcolor=TEXT)
-    fig.supylabel(data["axis_label"], fontsize=9, color=TEXT)
+    _key(fig, left, foot - TICK_ROW - 0.1, plot_w, key)
+    fig.text(0.12 / WIDTH, (foot + (height - HEAD - foot) / 2) / height, data["axis_label"], rotation=90,
+             ha="center", va="center", fontsize=9, color=TEXT)
     return fig
 
 
