@@ -64,11 +64,54 @@ _GROUP_ID = re.compile(rb'<g id="[\w.]+">')        # nothing refers to a group b
 _EMPTY_GROUP = re.compile(rb'<g id="[\w.]+"/>\n?')
 
 
+_G_TAG = re.compile(rb"<g>\n?|<g [^>]*>|</g>\n?")
+
+
+def _unwrap(svg: bytes) -> bytes:
+    """`svg` without its bare groups (`<g>` without attributes, and the
+    matching `</g>`): with their ids gone they group nothing for anyone."""
+    out, stack, last = [], [], 0
+    for m in _G_TAG.finditer(svg):
+        tag = m.group(0)
+        if tag.startswith(b"</g>"):
+            if stack.pop():
+                out.append(svg[last:m.start()])
+                last = m.end()
+        else:
+            bare = tag.startswith(b"<g>")
+            stack.append(bare)
+            if bare:
+                out.append(svg[last:m.start()])
+                last = m.end()
+    out.append(svg[last:])
+    return b"".join(out)
+# Coordinates (in points) of paths, texts and markers: Matplotlib writes six
+# decimals; two (1/7200 inch) draw the same on any screen or printer.
+_COORDS = re.compile(rb' (d|x|y|transform)="([^"]*)"')
+_DECIMAL = re.compile(rb"-?\d+\.\d{3,}")
+_SPACES = re.compile(rb"\s+")
+
+
+def _round(m: re.Match) -> bytes:
+    text = b"%.2f" % float(m.group(0))
+    text = text.rstrip(b"0").rstrip(b".")
+    return b"0" if text == b"-0" else text
+
+
+def _coords(m: re.Match) -> bytes:
+    value = _DECIMAL.sub(_round, m.group(2))
+    if m.group(1) == b"d":
+        value = _SPACES.sub(b" ", value).strip()
+    return b" " + m.group(1) + b'="' + value + b'"'
+
+
 def _lighter(svg: bytes) -> bytes:
     """Matplotlib's SVG (svg.fonttype none) with the font stack in one rule,
-    without indentation, group ids and empty groups (a fifth of a chart)."""
+    without indentation, group ids and empty groups, coordinates to two
+    decimals (together about half a chart)."""
     svg = _NO_ROTATION.sub(b"", svg.replace(_TEXT_FAMILY, b""))
     svg = _GROUP_ID.sub(b"<g>", _EMPTY_GROUP.sub(b"", _INDENT.sub(b"\n", svg)))
+    svg = _unwrap(_COORDS.sub(_coords, svg))
     return svg.replace(_SVG_STYLE, b"<style type=\"text/css\">text{font-family: " + FONT_STACK_CSS + b"}*{", 1)
 
 # Mid-tone colours that read on white and on Material's dark slate (#1e2129);
@@ -560,6 +603,11 @@ def render(spec: ChartSpec, out, fmt: str = "svg", rc: Optional[dict] = None, re
         if fmt != "svg":
             fig.savefig(out, format=fmt, dpi=dpi)
             return
+        # The figure's and the axes' backgrounds are transparent rectangles
+        # (the axes' still clips the plot): not drawn, two paths fewer a panel.
+        fig.patch.set_visible(False)
+        for ax in fig.axes:
+            ax.patch.set_visible(False)
         buf = io.BytesIO()
         fig.savefig(buf, format="svg", metadata=METADATA)
     svg = buf.getvalue()
