@@ -428,31 +428,18 @@ class _TrendCanvas:
         return fig
 
 
-_CANVASES: dict[tuple, _TrendCanvas] = {}
-
-
-def _trend_figure(data: dict, reuse: tuple | None = None):
-    """The figure of a trend chart; `reuse` is a key under which this process
-    keeps the figure for the next chart with as many panels (None: a new one)."""
-    n = len(data["panels"])
-    if reuse is None:
-        return _TrendCanvas(n).draw(data)
-    key = (n, _environment_hash(), *reuse)   # a figure keeps the style it was made with
-    if key not in _CANVASES:
-        _CANVASES[key] = _TrendCanvas(n)
-    return _CANVASES[key].draw(data)
-
-
-# Ranking and 成效对照 layout, inches (see _ranking_figure, _effect_figure).
+# Ranking and 成效对照 layout, inches (see _ranking_figure, _EffectCanvas).
 PANEL_HEAD, TICK_ROW, BAR, EFFECT_AX = 0.26, 0.24, 0.26, 1.7
 
 
-def _head(fig, data: dict, height: float) -> None:
-    """The chart's title at the top left; 样例数据 at the top right for sample data."""
+def _head(fig, data: dict, height: float) -> list:
+    """The chart's title at the top left; 样例数据 at the top right for sample
+    data (returned: a reused figure removes it before the next chart)."""
     fig.suptitle(data["title"], x=0.1 / WIDTH, y=1 - 0.08 / height, ha="left", va="top", color=TEXT)
     if data.get("sample"):
-        fig.text(1 - 0.08 / WIDTH, 1 - 0.1 / height, SAMPLE_LABEL, ha="right", va="top", fontsize=9.5,
-                 color=SAMPLE)
+        return [fig.text(1 - 0.08 / WIDTH, 1 - 0.1 / height, SAMPLE_LABEL, ha="right", va="top", fontsize=9.5,
+                         color=SAMPLE)]
+    return []
 
 
 def _ranking_figure(data: dict):
@@ -514,65 +501,95 @@ def _ranking_figure(data: dict):
     return fig
 
 
-def _effect_figure(data: dict):
+class _EffectCanvas:
     """成效对照: a panel a metric; the unit and its comparison group's mean, each
     indexed to its before-window mean = 100, the group's min–max shaded, a
     vertical line where the practice starts (statpages._effect_chart).
-    Fixed margins and a key of plain lines below the plots, like the trend charts."""
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    Fixed margins and a key of plain lines below the plots, like the trend
+    charts, and like them kept by a drawing process for every chart with as
+    many panels (axes and ticks were half of a chart's time)."""
 
-    panels, months = data["panels"], data["months"]
-    n = len(panels)
-    own_c, group_c = PALETTE[0], PALETTE[1]
-    values = [v for p in panels for k in ("own", "group", "low", "high") for v in p[k] if v is not None]
-    widest = max([_text_width(_num(round(v * 1.1)), 9) for v in (min([0.0, *values]), max([0.0, *values]))])
-    left = 0.12 + 0.16 + widest + 0.1       # axis label (rotated), gap, tick labels, tick pad
-    right = 0.12
-    plot_w = WIDTH - left - right
-    key = [(data["own_label"], own_c, 2.0, "-"), (data["group_label"], group_c, 1.6, DASHED),
-           (data["band_label"], group_c + "2e", 7.0, "-"),      # the band's colour at alpha 0.18
-           ("开始实施", TEXT, 1.0, (0, (2, 2)))]
-    key_rows = max(r for r, _x in _flow([e[0] for e in key], plot_w)) + 1
-    foot = TICK_ROW + 0.1 + key_rows * KEY_ROW + 0.1
-    height = HEAD + n * (PANEL_HEAD + EFFECT_AX) + PANEL_GAP * (n - 1) + foot
-    fig = Figure(figsize=(WIDTH, height))
-    _head(fig, data, height)
-    x = list(range(len(months)))
-    ticks = [i for i in x if i % 3 == data["start"] % 3]
+    def __init__(self, n: int):
+        from matplotlib.figure import Figure
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
+        self.fig = Figure(figsize=(WIDTH, 3.0))
+        self.axes = []
+        self.added: list = []
+        for i in range(n):
+            ax = self.fig.add_axes([0, 0, 1, 1], sharex=self.axes[0] if self.axes else None)
+            self.axes.append(ax)
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
+            ax.yaxis.set_major_formatter(FuncFormatter(_num))
+            ax.grid(axis="y", color=GRID, linewidth=0.8)
+            ax.tick_params(length=0, pad=4, labelbottom=i == n - 1)
+            for side in ("left", "bottom"):
+                ax.spines[side].set_color(GRID)
 
-    def nan(values):
-        return [math.nan if v is None else v for v in values]
-    top = height - HEAD
-    axes = []
-    for i, panel in enumerate(panels):
-        top -= PANEL_HEAD
-        ax = fig.add_axes([left / WIDTH, (top - EFFECT_AX) / height, plot_w / WIDTH, EFFECT_AX / height],
-                          sharex=axes[0] if axes else None)
-        axes.append(ax)
-        top -= EFFECT_AX + PANEL_GAP
-        ax.fill_between(x, nan(panel["low"]), nan(panel["high"]), color=group_c, alpha=0.18, linewidth=0)
-        ax.plot(x, nan(panel["group"]), color=group_c, linewidth=1.6, linestyle=DASHED)
-        ax.plot(x, nan(panel["own"]), color=own_c, linewidth=2.0, marker="o", markersize=3)
-        ax.axhline(100, color=GRID, linewidth=0.8)
-        ax.axvline(data["start"] - 0.5, color=TEXT, linewidth=1.0, linestyle=(0, (2, 2)))
-        ax.set_title(panel["label"], loc="left", pad=6, fontsize=9.5)
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
-        ax.yaxis.set_major_formatter(FuncFormatter(_num))
-        ax.grid(axis="y", color=GRID, linewidth=0.8)
-        ax.tick_params(length=0, pad=4, labelbottom=i == n - 1)
-        for side in ("left", "bottom"):
-            ax.spines[side].set_color(GRID)
-    axes[-1].set_xticks(ticks, [months[i] for i in ticks])
-    axes[-1].set_xlim(-0.5, len(months) - 0.5)
-    _key(fig, left, foot - TICK_ROW - 0.1, plot_w, key)
-    fig.text(0.12 / WIDTH, (foot + (height - HEAD - foot) / 2) / height, data["axis_label"], rotation=90,
-             ha="center", va="center", fontsize=9, color=TEXT)
-    return fig
+    def draw(self, data: dict):
+        fig, panels, months = self.fig, data["panels"], data["months"]
+        for artist in self.added:
+            artist.remove()
+        self.added = []
+        own_c, group_c = PALETTE[0], PALETTE[1]
+        values = [v for p in panels for k in ("own", "group", "low", "high") for v in p[k] if v is not None]
+        widest = max(_text_width(_num(round(v * 1.1)), 9) for v in (min([0.0, *values]), max([0.0, *values])))
+        left = 0.12 + 0.16 + widest + 0.1       # axis label (rotated), gap, tick labels, tick pad
+        right = 0.12
+        plot_w = WIDTH - left - right
+        key = [(data["own_label"], own_c, 2.0, "-"), (data["group_label"], group_c, 1.6, DASHED),
+               (data["band_label"], group_c + "2e", 7.0, "-"),      # the band's colour at alpha 0.18
+               ("开始实施", TEXT, 1.0, (0, (2, 2)))]
+        key_rows = max(r for r, _x in _flow([e[0] for e in key], plot_w)) + 1
+        foot = TICK_ROW + 0.1 + key_rows * KEY_ROW + 0.1
+        n = len(panels)
+        height = HEAD + n * (PANEL_HEAD + EFFECT_AX) + PANEL_GAP * (n - 1) + foot
+        fig.set_size_inches(WIDTH, height)
+        self.added += _head(fig, data, height)
+        x = list(range(len(months)))
+        ticks = [i for i in x if i % 3 == data["start"] % 3]
+
+        def nan(values):
+            return [math.nan if v is None else v for v in values]
+        top = height - HEAD
+        for ax, panel in zip(self.axes, panels):
+            top -= PANEL_HEAD
+            ax.set_position([left / WIDTH, (top - EFFECT_AX) / height, plot_w / WIDTH, EFFECT_AX / height])
+            top -= EFFECT_AX + PANEL_GAP
+            # Empty data limits, as in a new figure: axhline autoscales as it is added.
+            ax.relim()
+            self.added += [
+                ax.fill_between(x, nan(panel["low"]), nan(panel["high"]), color=group_c, alpha=0.18, linewidth=0),
+                *ax.plot(x, nan(panel["group"]), color=group_c, linewidth=1.6, linestyle=DASHED),
+                *ax.plot(x, nan(panel["own"]), color=own_c, linewidth=2.0, marker="o", markersize=3),
+                ax.axhline(100, color=GRID, linewidth=0.8),
+                ax.axvline(data["start"] - 0.5, color=TEXT, linewidth=1.0, linestyle=(0, (2, 2)))]
+            ax.set_title(panel["label"], loc="left", pad=6, fontsize=9.5)
+        self.axes[-1].set_xticks(ticks, [months[i] for i in ticks])
+        self.axes[-1].set_xlim(-0.5, len(months) - 0.5)
+        self.added += _key(fig, left, foot - TICK_ROW - 0.1, plot_w, key)
+        self.added.append(fig.text(0.12 / WIDTH, (foot + (height - HEAD - foot) / 2) / height, data["axis_label"],
+                                   rotation=90, ha="center", va="center", fontsize=9, color=TEXT))
+        return fig
 
 
-FIGURES = {"trend": _trend_figure, "ranking": _ranking_figure, "effect": _effect_figure}
-REUSABLE = {"trend"}
+_CANVASES: dict[tuple, Any] = {}
+CANVAS = {"trend": _TrendCanvas, "effect": _EffectCanvas}
+
+
+def _canvas_figure(kind: str, data: dict, reuse: tuple | None = None):
+    """The figure of a trend or 成效对照 chart; `reuse` is a key under which this
+    process keeps the figure for the next chart of its kind with as many
+    panels (None: a new one)."""
+    n = len(data["panels"])
+    if reuse is None:
+        return CANVAS[kind](n).draw(data)
+    key = (kind, n, _environment_hash(), *reuse)   # a figure keeps the style it was made with
+    if key not in _CANVASES:
+        _CANVASES[key] = CANVAS[kind](n)
+    return _CANVASES[key].draw(data)
+
+
+FIGURES = {"ranking": _ranking_figure}
 
 
 def render(spec: ChartSpec, out, fmt: str = "svg", rc: Optional[dict] = None, reuse: bool = True,
@@ -584,10 +601,8 @@ def render(spec: ChartSpec, out, fmt: str = "svg", rc: Optional[dict] = None, re
     chart: the bundled font only lays text out; in SVG the reader's fonts draw it."""
     import matplotlib
     setup_font()
-    try:
-        make = FIGURES[spec.kind]
-    except KeyError:
-        raise ChartError(f"未知的图表类型：{spec.kind}") from None
+    if spec.kind not in FIGURES and spec.kind not in CANVAS:
+        raise ChartError(f"未知的图表类型：{spec.kind}")
     spec = ChartSpec(spec.name, spec.kind, drawable(spec.data))
     style = {**STYLE, **(rc or {})}
     _memo_text_metrics()
@@ -596,10 +611,10 @@ def render(spec: ChartSpec, out, fmt: str = "svg", rc: Optional[dict] = None, re
         # A character outside the bundled subset is laid out one em wide
         # (its .notdef advance); the browser draws it with the reader's font.
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")
-        if reuse and spec.kind in REUSABLE:
-            fig = make(spec.data, reuse=tuple(sorted((rc or {}).items())))
+        if spec.kind in CANVAS:
+            fig = _canvas_figure(spec.kind, spec.data, tuple(sorted((rc or {}).items())) if reuse else None)
         else:
-            fig = make(spec.data)
+            fig = FIGURES[spec.kind](spec.data)
         if fmt != "svg":
             fig.savefig(out, format=fmt, dpi=dpi)
             return
