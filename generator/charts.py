@@ -280,6 +280,39 @@ def _memo_text_metrics() -> None:
         return found
     memo.jingyan_memo = True
     mtext._get_text_metrics_with_cache = memo
+    _memo_font_heights()
+
+
+def _memo_font_heights() -> None:
+    """Give the SVG renderer the font-height hook of the PDF/PS ones, memoised.
+    Without it Matplotlib finds the font file and reads its OS/2 or hhea table
+    for every text it lays out (a tenth of a trend chart). The SVG renderer
+    draws at 72 dpi, which is the scale the hook answers in; the values are
+    Matplotlib's own (Text._get_layout), so the bytes do not change (tested)."""
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_svg import RendererSVG
+    if hasattr(RendererSVG, "_get_font_height_metrics"):
+        return
+    heights: dict[tuple, tuple] = {}
+
+    def font_heights(self, prop):
+        key = (_METRICS_STYLE[0], tuple(prop.get_family()), prop.get_style(), prop.get_variant(),
+               prop.get_weight(), prop.get_stretch(), prop.get_size_in_points(), prop.get_file())
+        found = heights.get(key)
+        if found is None:
+            found = (None, None, None)
+            font = font_manager.get_font(font_manager.fontManager._find_fonts_by_props(prop))
+            for name, gap, ascent, descent in (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                                               ("hhea", "lineGap", "ascent", "descent")):
+                table = font.get_sfnt_table(name)
+                if table is not None:
+                    # as Text._get_layout computes it (at 72 dpi), to the last bit
+                    scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * 72 / 72
+                    found = (table[ascent] * scale, -table[descent] * scale, table[gap] * scale)
+                    break
+            heights[key] = found
+        return found
+    RendererSVG._get_font_height_metrics = font_heights
 
 
 def _num(v: float, _pos=None) -> str:
@@ -366,6 +399,8 @@ class _TrendCanvas:
             ax.set_xticks(x, MONTH_LABELS)
             ax.grid(axis="y", color=GRID, linewidth=0.8)
             ax.tick_params(length=0, pad=3)
+            # No x-axis title: placing it would measure every tick label again.
+            ax.xaxis.set_label_coords(0.5, 0)
             ax.yaxis.set_major_formatter(FuncFormatter(_num))
             for side in ("left", "bottom"):
                 ax.spines[side].set_color(GRID)
@@ -522,6 +557,7 @@ class _EffectCanvas:
             ax.yaxis.set_major_formatter(FuncFormatter(_num))
             ax.grid(axis="y", color=GRID, linewidth=0.8)
             ax.tick_params(length=0, pad=4, labelbottom=i == n - 1)
+            ax.xaxis.set_label_coords(0.5, 0)      # no x-axis title (as in the trend charts)
             for side in ("left", "bottom"):
                 ax.spines[side].set_color(GRID)
 
