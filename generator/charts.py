@@ -634,7 +634,18 @@ def render(spec: ChartSpec, out, fmt: str = "svg", rc: Optional[dict] = None, re
     `rc` overrides the style (tests); `reuse`: draw trend charts on this
     process's kept figure (see _TrendCanvas); `dpi`: pixels per inch of a PNG
     (经验汇编's Word file asks for print resolution). No character stops a
-    chart: the bundled font only lays text out; in SVG the reader's fonts draw it."""
+    chart: the bundled font only lays text out; in SVG the reader's fonts draw it.
+    One chart at a time in a process (the style, the kept figures and the
+    metrics memo are shared): the background drawing and 经验汇编's figures may
+    both draw in the main process."""
+    with _RENDER_LOCK:
+        _render(spec, out, fmt, rc, reuse, dpi)
+
+
+_RENDER_LOCK = threading.RLock()
+
+
+def _render(spec: ChartSpec, out, fmt: str, rc: Optional[dict], reuse: bool, dpi: int) -> None:
     import matplotlib
     setup_font()
     if spec.kind not in FIGURES and spec.kind not in CANVAS:
