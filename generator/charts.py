@@ -413,7 +413,7 @@ class _TrendCanvas:
             ax.set_xlim(0.5, 12.5)
             ax.set_xticks(x, MONTH_LABELS)
             ax.grid(axis="y", color=GRID, linewidth=0.8)
-            ax.tick_params(length=0, pad=3)
+            ax.tick_params(length=0, pad=3, left=False, bottom=False)   # labels only: no zero-length marks to draw
             # No x-axis title: placing it would measure every tick label again.
             ax.xaxis.set_label_coords(0.5, 0)
             ax.yaxis.set_major_formatter(FuncFormatter(_num))
@@ -543,7 +543,7 @@ def _ranking_figure(data: dict):
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: _num(v) + "%"))
         ax.grid(axis="x", color=GRID, linewidth=0.8)
-        ax.tick_params(length=0, pad=3)
+        ax.tick_params(length=0, pad=3, left=False, bottom=False)
         ax.spines["left"].set_visible(False)
         ax.spines["bottom"].set_color(GRID)
     fig.text(0.1 / WIDTH, 0.1 / height, data.get("subtitle", "") + "（绿色：改善；红色：变差）", ha="left",
@@ -571,7 +571,7 @@ class _EffectCanvas:
             ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
             ax.yaxis.set_major_formatter(FuncFormatter(_num))
             ax.grid(axis="y", color=GRID, linewidth=0.8)
-            ax.tick_params(length=0, pad=4, labelbottom=i == n - 1)
+            ax.tick_params(length=0, pad=4, labelbottom=i == n - 1, left=False, bottom=False)
             ax.xaxis.set_label_coords(0.5, 0)      # no x-axis title (as in the trend charts)
             for side in ("left", "bottom"):
                 ax.spines[side].set_color(GRID)
