@@ -3,6 +3,12 @@
     python benchmarks/charts.py                 # sample records + 500 synthetic stations
     python benchmarks/charts.py --stations 100  # a smaller synthetic set
     python benchmarks/charts.py --sample-only
+    python benchmarks/charts.py --per-chart --records DIR   # CPU ms and KiB a chart, by kind
+
+--per-chart draws every chart of a records tree (e.g. one written by
+benchmarks/synth.py, which has 成效对照 charts too) one after another in this
+process, after one chart of each kind for the imports, and prints the CPU
+time (time.process_time) and SVG size per chart of each kind.
 
 Each scenario plans the charts (stats.build + charts.plan_charts, which is part
 of every build) and draws them into a fresh cache directory:
@@ -97,13 +103,43 @@ def run(label: str, records: Records, jobs: int | None) -> None:
         print(f"  {scenario:<24}{total:>8}{drawn:>8}{cached:>8}{secs:>10.2f}")
 
 
+def per_chart(root: Path, limit: int) -> None:
+    """CPU milliseconds and KiB per chart of each kind, drawn in this process."""
+    import io
+    from collections import defaultdict
+    records, problems = load_records(root)
+    if records is None:
+        raise SystemExit(f"{root}: the records do not validate ({len(problems)} problems)")
+    by_kind: dict[str, list] = defaultdict(list)
+    for spec in charts.plan_charts(stats.build(records)):
+        by_kind[spec.kind].append(spec)
+    for specs in by_kind.values():          # imports, font, the kept figures
+        charts.render(specs[0], io.BytesIO())
+    print(f"{'kind':<10}{'charts':>8}{'CPU ms/chart':>14}{'KiB/chart':>11}")
+    for kind, specs in sorted(by_kind.items()):
+        specs = specs[:limit]
+        size, t = 0, time.process_time()
+        for spec in specs:
+            buf = io.BytesIO()
+            charts.render(spec, buf)
+            size += len(buf.getvalue())
+        ms = (time.process_time() - t) / len(specs) * 1000
+        print(f"{kind:<10}{len(specs):>8}{ms:>14.1f}{size / len(specs) / 1024:>11.1f}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--stations", type=int, default=500)
     ap.add_argument("--bureaus", type=int, default=25)
     ap.add_argument("--jobs", type=int, default=None, help="processes (default: os.cpu_count())")
     ap.add_argument("--sample-only", action="store_true")
+    ap.add_argument("--per-chart", action="store_true", help="CPU time and size per chart of each kind")
+    ap.add_argument("--records", type=Path, default=REPO, help="records tree for --per-chart")
+    ap.add_argument("--limit", type=int, default=300, help="--per-chart: at most this many charts a kind")
     args = ap.parse_args()
+    if args.per_chart:
+        per_chart(args.records, args.limit)
+        return 0
     import os
     print(f"CPUs: {os.cpu_count()}, jobs: {args.jobs or os.cpu_count()}")
     records, problems = load_records(REPO)

@@ -64,11 +64,69 @@ _GROUP_ID = re.compile(rb'<g id="[\w.]+">')        # nothing refers to a group b
 _EMPTY_GROUP = re.compile(rb'<g id="[\w.]+"/>\n?')
 
 
+_G_TAG = re.compile(rb"<g>\n?|<g [^>]*>|</g>\n?")
+
+
+def _unwrap(svg: bytes) -> bytes:
+    """`svg` without its bare groups (`<g>` without attributes, and the
+    matching `</g>`): with their ids gone they group nothing for anyone."""
+    out, stack, last = [], [], 0
+    for m in _G_TAG.finditer(svg):
+        tag = m.group(0)
+        if tag.startswith(b"</g>"):
+            if stack.pop():
+                out.append(svg[last:m.start()])
+                last = m.end()
+        else:
+            bare = tag.startswith(b"<g>")
+            stack.append(bare)
+            if bare:
+                out.append(svg[last:m.start()])
+                last = m.end()
+    out.append(svg[last:])
+    return b"".join(out)
+# Coordinates (in points) of paths, texts and markers: Matplotlib writes six
+# decimals; two (1/7200 inch) draw the same on any screen or printer.
+_COORDS = re.compile(rb' (d|x|y|transform)="([^"]*)"')
+_DECIMAL = re.compile(rb"-?\d+\.\d{3,}")
+_SPACES = re.compile(rb"\s+")
+
+
+def _round(m: re.Match) -> bytes:
+    text = b"%.2f" % float(m.group(0))
+    text = text.rstrip(b"0").rstrip(b".")
+    return b"0" if text == b"-0" else text
+
+
+def _coords(m: re.Match) -> bytes:
+    value = _DECIMAL.sub(_round, m.group(2))
+    if m.group(1) == b"d":
+        value = _SPACES.sub(b" ", value).strip()
+    return b" " + m.group(1) + b'="' + value + b'"'
+
+
+_MARKERS = re.compile(rb'<g( clip-path="[^"]*")?>\n((?:<use [^>]*/>\n)+)</g>')
+_USE_STYLE = re.compile(rb' style="([^"]*)"/>')
+
+
+def _marker_style(m: re.Match) -> bytes:
+    """A line's markers (`<use>`s of one marker) with their common style once,
+    on their group: they inherit it (a third of a trend chart was these styles)."""
+    styles = set(_USE_STYLE.findall(m.group(2)))
+    if len(styles) != 1 or m.group(2).count(b"<use ") != m.group(2).count(b' style="'):
+        return m.group(0)
+    style = styles.pop()
+    return (b"<g" + (m.group(1) or b"") + b' style="' + style + b'">\n'
+            + m.group(2).replace(b' style="' + style + b'"', b"") + b"</g>")
+
+
 def _lighter(svg: bytes) -> bytes:
     """Matplotlib's SVG (svg.fonttype none) with the font stack in one rule,
-    without indentation, group ids and empty groups (a fifth of a chart)."""
+    without indentation, group ids and empty groups, coordinates to two
+    decimals (together about half a chart)."""
     svg = _NO_ROTATION.sub(b"", svg.replace(_TEXT_FAMILY, b""))
     svg = _GROUP_ID.sub(b"<g>", _EMPTY_GROUP.sub(b"", _INDENT.sub(b"\n", svg)))
+    svg = _MARKERS.sub(_marker_style, _unwrap(_COORDS.sub(_coords, svg)))
     return svg.replace(_SVG_STYLE, b"<style type=\"text/css\">text{font-family: " + FONT_STACK_CSS + b"}*{", 1)
 
 # Mid-tone colours that read on white and on Material's dark slate (#1e2129);
@@ -208,6 +266,70 @@ def drawable(value):
 
 # ------------------------------------------------------------------ drawing
 
+# Text metrics of earlier charts, kept by a drawing process: Matplotlib keeps
+# them per renderer, and every chart has a new renderer, so the same tick
+# labels, months and units were measured again for every chart (a quarter of
+# a trend chart's time). A metric depends only on the renderer's kind, the
+# style, the text, its font properties and the dpi, all in the key.
+_METRICS: dict[tuple, tuple] = {}
+_METRICS_MAX = 200_000
+_METRICS_STYLE: list[tuple] = [()]   # the style (rc overrides) of the chart being drawn
+
+
+def _memo_text_metrics() -> None:
+    """Put the cross-chart memo in front of Matplotlib's text measuring (once a process)."""
+    import matplotlib.text as mtext
+    measure = mtext._get_text_metrics_with_cache
+    if getattr(measure, "jingyan_memo", False):
+        return
+
+    def memo(renderer, text, fontprop, ismath, dpi):
+        key = (type(renderer), _METRICS_STYLE[0], text, ismath, dpi, tuple(fontprop.get_family()),
+               fontprop.get_style(), fontprop.get_variant(), fontprop.get_weight(), fontprop.get_stretch(),
+               fontprop.get_size_in_points(), fontprop.get_file(), fontprop.get_math_fontfamily())
+        found = _METRICS.get(key)
+        if found is None:
+            if len(_METRICS) >= _METRICS_MAX:
+                _METRICS.clear()
+            found = _METRICS[key] = measure(renderer, text, fontprop, ismath, dpi)
+        return found
+    memo.jingyan_memo = True
+    mtext._get_text_metrics_with_cache = memo
+    _memo_font_heights()
+
+
+def _memo_font_heights() -> None:
+    """Give the SVG renderer the font-height hook of the PDF/PS ones, memoised.
+    Without it Matplotlib finds the font file and reads its OS/2 or hhea table
+    for every text it lays out (a tenth of a trend chart). The SVG renderer
+    draws at 72 dpi, which is the scale the hook answers in; the values are
+    Matplotlib's own (Text._get_layout), so the bytes do not change (tested)."""
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_svg import RendererSVG
+    if hasattr(RendererSVG, "_get_font_height_metrics"):
+        return
+    heights: dict[tuple, tuple] = {}
+
+    def font_heights(self, prop):
+        key = (_METRICS_STYLE[0], tuple(prop.get_family()), prop.get_style(), prop.get_variant(),
+               prop.get_weight(), prop.get_stretch(), prop.get_size_in_points(), prop.get_file())
+        found = heights.get(key)
+        if found is None:
+            found = (None, None, None)
+            font = font_manager.get_font(font_manager.fontManager._find_fonts_by_props(prop))
+            for name, gap, ascent, descent in (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                                               ("hhea", "lineGap", "ascent", "descent")):
+                table = font.get_sfnt_table(name)
+                if table is not None:
+                    # as Text._get_layout computes it (at 72 dpi), to the last bit
+                    scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * 72 / 72
+                    found = (table[ascent] * scale, -table[descent] * scale, table[gap] * scale)
+                    break
+            heights[key] = found
+        return found
+    RendererSVG._get_font_height_metrics = font_heights
+
+
 def _num(v: float, _pos=None) -> str:
     if abs(v - round(v)) < 1e-9:
         return f"{int(round(v))}".replace("-", "\u2212")
@@ -291,7 +413,9 @@ class _TrendCanvas:
             ax.set_xlim(0.5, 12.5)
             ax.set_xticks(x, MONTH_LABELS)
             ax.grid(axis="y", color=GRID, linewidth=0.8)
-            ax.tick_params(length=0, pad=3)
+            ax.tick_params(length=0, pad=3, left=False, bottom=False)   # labels only: no zero-length marks to draw
+            # No x-axis title: placing it would measure every tick label again.
+            ax.xaxis.set_label_coords(0.5, 0)
             ax.yaxis.set_major_formatter(FuncFormatter(_num))
             for side in ("left", "bottom"):
                 ax.spines[side].set_color(GRID)
@@ -354,34 +478,43 @@ class _TrendCanvas:
         return fig
 
 
-_CANVASES: dict[tuple, _TrendCanvas] = {}
+# Ranking and 成效对照 layout, inches (see _ranking_figure, _EffectCanvas).
+PANEL_HEAD, TICK_ROW, BAR, EFFECT_AX = 0.26, 0.24, 0.26, 1.7
 
 
-def _trend_figure(data: dict, reuse: tuple | None = None):
-    """The figure of a trend chart; `reuse` is a key under which this process
-    keeps the figure for the next chart with as many panels (None: a new one)."""
-    n = len(data["panels"])
-    if reuse is None:
-        return _TrendCanvas(n).draw(data)
-    key = (n, _environment_hash(), *reuse)   # a figure keeps the style it was made with
-    if key not in _CANVASES:
-        _CANVASES[key] = _TrendCanvas(n)
-    return _CANVASES[key].draw(data)
+def _head(fig, data: dict, height: float) -> list:
+    """The chart's title at the top left; 样例数据 at the top right for sample
+    data (returned: a reused figure removes it before the next chart)."""
+    fig.suptitle(data["title"], x=0.1 / WIDTH, y=1 - 0.08 / height, ha="left", va="top", color=TEXT)
+    if data.get("sample"):
+        return [fig.text(1 - 0.08 / WIDTH, 1 - 0.1 / height, SAMPLE_LABEL, ha="right", va="top", fontsize=9.5,
+                         color=SAMPLE)]
+    return []
 
 
 def _ranking_figure(data: dict):
     """Sibling units by 同比, one panel a metric stacked (not side by side: on a
-    phone three panels abreast left each a finger wide), best at the top."""
+    phone three panels abreast left each a finger wide), best at the top.
+    Margins are computed from the text they hold, like the trend charts':
+    constrained layout measured every label and drew twice (90% of a chart)."""
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     units, panels = data["units"], data["panels"]
     n = len(units)
-    fig = Figure(figsize=(WIDTH, 0.75 + len(panels) * (0.75 + 0.26 * n)), layout="constrained")
-    axes = fig.subplots(len(panels), 1, squeeze=False)[:, 0]
-    fig.suptitle(data["title"], x=0.01, ha="left", color=TEXT)
+    left = max([_text_width(u, 9) for u in units] or [0.0]) + 0.2     # names, tick pad
+    right = 0.12
+    ax_h = BAR * n + 0.1
+    foot = 0.36
+    height = HEAD + len(panels) * (PANEL_HEAD + ax_h + TICK_ROW) + PANEL_GAP * (len(panels) - 1) + foot
+    fig = Figure(figsize=(WIDTH, height))
+    _head(fig, data, height)
     y = list(range(n))
-    for ax, panel in zip(axes, panels):
+    top = height - HEAD
+    for panel in panels:
+        top -= PANEL_HEAD
+        ax = fig.add_axes([left / WIDTH, (top - ax_h) / height, (WIDTH - left - right) / WIDTH, ax_h / height])
+        top -= ax_h + TICK_ROW + PANEL_GAP
         vals = panel["values"]
         colours = [GOOD if v == "good" else BAD if v == "bad" else NEUTRAL for v in panel["verdicts"]]
         present = [v for v in vals if v is not None]
@@ -389,80 +522,125 @@ def _ranking_figure(data: dict):
         span = (hi - lo) or 10.0
         pad = span * 0.6
         ax.set_xlim(lo - (pad if lo < 0 else span * 0.08), hi + (pad if hi > 0 else span * 0.08))
-        ax.barh(y, [0 if v is None else v for v in vals], color=colours, height=0.62)
+        # Bars as one collection of thick lines, names and values as plain
+        # texts: a Rectangle, a Tick and an Axes.text each were most of a chart.
+        ax.hlines(y, 0, [0 if v is None else v for v in vals], colors=colours, linewidth=0.62 * BAR * 72,
+                  capstyle="butt")
         ax.axvline(0, color=TEXT, linewidth=0.8)
-        for yi, v in zip(y, vals):
+        names = ax.get_yaxis_transform()
+        for yi, v, unit in zip(y, vals, units):
+            fig.text(-3 / 72 / (WIDTH - left - right), yi, unit, transform=names, va="center", ha="right",
+                     fontsize=9, color=TEXT)
             if v is None:
-                ax.text(0, yi, " —", va="center", ha="left", fontsize=9, color=NEUTRAL)
+                fig.text(0, yi, " —", transform=ax.transData, va="center", ha="left", fontsize=9, color=NEUTRAL)
             else:
                 text = statpages.fmt_percent(v)
-                ax.text(v, yi, f" {text} " if v else " 0.0%", va="center", ha="left" if v >= 0 else "right",
-                        fontsize=9, color=TEXT)
+                fig.text(v, yi, f" {text} " if v else " 0.0%", transform=ax.transData, va="center",
+                         ha="left" if v >= 0 else "right", fontsize=9, color=TEXT)
         ax.set_title(panel["label"], loc="left", pad=4)
-        ax.set_yticks(y, units)
+        ax.set_yticks([])
         ax.set_ylim(n - 0.5, -0.5)             # best at the top
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: _num(v) + "%"))
         ax.grid(axis="x", color=GRID, linewidth=0.8)
-        ax.tick_params(length=0, pad=3)
+        ax.tick_params(length=0, pad=3, left=False, bottom=False)
         ax.spines["left"].set_visible(False)
         ax.spines["bottom"].set_color(GRID)
-    fig.supxlabel(data.get("subtitle", "") + "（绿色：改善；红色：变差）", x=0.01, ha="left",
-                  fontsize=9, color=TEXT)
-    if data.get("sample"):
-        fig.text(0.99, 0.995, SAMPLE_LABEL, ha="right", va="top", fontsize=9.5, color=SAMPLE)
+    fig.text(0.1 / WIDTH, 0.1 / height, data.get("subtitle", "") + "（绿色：改善；红色：变差）", ha="left",
+             va="bottom", fontsize=9, color=TEXT)
     return fig
 
 
-def _effect_figure(data: dict):
+class _EffectCanvas:
     """成效对照: a panel a metric; the unit and its comparison group's mean, each
     indexed to its before-window mean = 100, the group's min–max shaded, a
-    vertical line where the practice starts (statpages._effect_chart)."""
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    vertical line where the practice starts (statpages._effect_chart).
+    Fixed margins and a key of plain lines below the plots, like the trend
+    charts, and like them kept by a drawing process for every chart with as
+    many panels (axes and ticks were half of a chart's time)."""
 
-    panels, months = data["panels"], data["months"]
-    n = len(panels)
-    fig = Figure(figsize=(WIDTH, 1.7 + 2.2 * n), layout="constrained")
-    axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
-    fig.suptitle(data["title"], x=0.01, ha="left", color=TEXT)
-    x = list(range(len(months)))
-    own_c, group_c = PALETTE[0], PALETTE[1]
+    def __init__(self, n: int):
+        from matplotlib.figure import Figure
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
+        self.fig = Figure(figsize=(WIDTH, 3.0))
+        self.axes = []
+        self.added: list = []
+        for i in range(n):
+            ax = self.fig.add_axes([0, 0, 1, 1], sharex=self.axes[0] if self.axes else None)
+            self.axes.append(ax)
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
+            ax.yaxis.set_major_formatter(FuncFormatter(_num))
+            ax.grid(axis="y", color=GRID, linewidth=0.8)
+            ax.tick_params(length=0, pad=4, labelbottom=i == n - 1, left=False, bottom=False)
+            ax.xaxis.set_label_coords(0.5, 0)      # no x-axis title (as in the trend charts)
+            for side in ("left", "bottom"):
+                ax.spines[side].set_color(GRID)
 
-    def nan(values):
-        return [math.nan if v is None else v for v in values]
-    for i, (ax, panel) in enumerate(zip(axes, panels)):
-        ax.fill_between(x, nan(panel["low"]), nan(panel["high"]), color=group_c, alpha=0.18, linewidth=0)
-        ax.plot(x, nan(panel["group"]), color=group_c, linewidth=1.6, linestyle=DASHED)
-        ax.plot(x, nan(panel["own"]), color=own_c, linewidth=2.0, marker="o", markersize=3)
-        ax.axhline(100, color=GRID, linewidth=0.8)
-        ax.axvline(data["start"] - 0.5, color=TEXT, linewidth=1.0, linestyle=(0, (2, 2)))
-        ax.set_title(panel["label"], loc="left", pad=6, fontsize=9.5)
-        if i == 0 and data.get("sample"):
-            ax.set_title(SAMPLE_LABEL, loc="right", color=SAMPLE, pad=6, fontsize=10)
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
-        ax.yaxis.set_major_formatter(FuncFormatter(_num))
-        ax.grid(axis="y", color=GRID, linewidth=0.8)
-        ax.tick_params(length=0, pad=4)
-        for side in ("left", "bottom"):
-            ax.spines[side].set_color(GRID)
-    ticks = [i for i in x if i % 3 == data["start"] % 3]
-    axes[-1].set_xticks(ticks, [months[i] for i in ticks])
-    axes[-1].set_xlim(-0.5, len(months) - 0.5)
-    handles = [Line2D([], [], color=own_c, linewidth=2.0, marker="o", markersize=3),
-               Line2D([], [], color=group_c, linewidth=1.6, linestyle=DASHED),
-               Patch(color=group_c, alpha=0.18),
-               Line2D([], [], color=TEXT, linewidth=1.0, linestyle=(0, (2, 2)))]
-    fig.legend(handles, [data["own_label"], data["group_label"], data["band_label"], "开始实施"],
-               loc="outside lower left", ncols=4, fontsize=9, labelcolor=TEXT)
-    fig.supylabel(data["axis_label"], fontsize=9, color=TEXT)
-    return fig
+    def draw(self, data: dict):
+        fig, panels, months = self.fig, data["panels"], data["months"]
+        for artist in self.added:
+            artist.remove()
+        self.added = []
+        own_c, group_c = PALETTE[0], PALETTE[1]
+        values = [v for p in panels for k in ("own", "group", "low", "high") for v in p[k] if v is not None]
+        widest = max(_text_width(_num(round(v * 1.1)), 9) for v in (min([0.0, *values]), max([0.0, *values])))
+        left = 0.12 + 0.16 + widest + 0.1       # axis label (rotated), gap, tick labels, tick pad
+        right = 0.12
+        plot_w = WIDTH - left - right
+        key = [(data["own_label"], own_c, 2.0, "-"), (data["group_label"], group_c, 1.6, DASHED),
+               (data["band_label"], group_c + "2e", 7.0, "-"),      # the band's colour at alpha 0.18
+               ("开始实施", TEXT, 1.0, (0, (2, 2)))]
+        key_rows = max(r for r, _x in _flow([e[0] for e in key], plot_w)) + 1
+        foot = TICK_ROW + 0.1 + key_rows * KEY_ROW + 0.1
+        n = len(panels)
+        height = HEAD + n * (PANEL_HEAD + EFFECT_AX) + PANEL_GAP * (n - 1) + foot
+        fig.set_size_inches(WIDTH, height)
+        self.added += _head(fig, data, height)
+        x = list(range(len(months)))
+        ticks = [i for i in x if i % 3 == data["start"] % 3]
+
+        def nan(values):
+            return [math.nan if v is None else v for v in values]
+        top = height - HEAD
+        for ax, panel in zip(self.axes, panels):
+            top -= PANEL_HEAD
+            ax.set_position([left / WIDTH, (top - EFFECT_AX) / height, plot_w / WIDTH, EFFECT_AX / height])
+            top -= EFFECT_AX + PANEL_GAP
+            # Empty data limits, as in a new figure: axhline autoscales as it is added.
+            ax.relim()
+            self.added += [
+                ax.fill_between(x, nan(panel["low"]), nan(panel["high"]), color=group_c, alpha=0.18, linewidth=0),
+                *ax.plot(x, nan(panel["group"]), color=group_c, linewidth=1.6, linestyle=DASHED),
+                *ax.plot(x, nan(panel["own"]), color=own_c, linewidth=2.0, marker="o", markersize=3),
+                ax.axhline(100, color=GRID, linewidth=0.8),
+                ax.axvline(data["start"] - 0.5, color=TEXT, linewidth=1.0, linestyle=(0, (2, 2)))]
+            ax.set_title(panel["label"], loc="left", pad=6, fontsize=9.5)
+        self.axes[-1].set_xticks(ticks, [months[i] for i in ticks])
+        self.axes[-1].set_xlim(-0.5, len(months) - 0.5)
+        self.added += _key(fig, left, foot - TICK_ROW - 0.1, plot_w, key)
+        self.added.append(fig.text(0.12 / WIDTH, (foot + (height - HEAD - foot) / 2) / height, data["axis_label"],
+                                   rotation=90, ha="center", va="center", fontsize=9, color=TEXT))
+        return fig
 
 
-FIGURES = {"trend": _trend_figure, "ranking": _ranking_figure, "effect": _effect_figure}
-REUSABLE = {"trend"}
+_CANVASES: dict[tuple, Any] = {}
+CANVAS = {"trend": _TrendCanvas, "effect": _EffectCanvas}
+
+
+def _canvas_figure(kind: str, data: dict, reuse: tuple | None = None):
+    """The figure of a trend or 成效对照 chart; `reuse` is a key under which this
+    process keeps the figure for the next chart of its kind with as many
+    panels (None: a new one)."""
+    n = len(data["panels"])
+    if reuse is None:
+        return CANVAS[kind](n).draw(data)
+    key = (kind, n, _environment_hash(), *reuse)   # a figure keeps the style it was made with
+    if key not in _CANVASES:
+        _CANVASES[key] = CANVAS[kind](n)
+    return _CANVASES[key].draw(data)
+
+
+FIGURES = {"ranking": _ranking_figure}
 
 
 def render(spec: ChartSpec, out, fmt: str = "svg", rc: Optional[dict] = None, reuse: bool = True,
@@ -471,26 +649,42 @@ def render(spec: ChartSpec, out, fmt: str = "svg", rc: Optional[dict] = None, re
     `rc` overrides the style (tests); `reuse`: draw trend charts on this
     process's kept figure (see _TrendCanvas); `dpi`: pixels per inch of a PNG
     (经验汇编's Word file asks for print resolution). No character stops a
-    chart: the bundled font only lays text out; in SVG the reader's fonts draw it."""
+    chart: the bundled font only lays text out; in SVG the reader's fonts draw it.
+    One chart at a time in a process (the style, the kept figures and the
+    metrics memo are shared): the background drawing and 经验汇编's figures may
+    both draw in the main process."""
+    with _RENDER_LOCK:
+        _render(spec, out, fmt, rc, reuse, dpi)
+
+
+_RENDER_LOCK = threading.RLock()
+
+
+def _render(spec: ChartSpec, out, fmt: str, rc: Optional[dict], reuse: bool, dpi: int) -> None:
     import matplotlib
     setup_font()
-    try:
-        make = FIGURES[spec.kind]
-    except KeyError:
-        raise ChartError(f"未知的图表类型：{spec.kind}") from None
+    if spec.kind not in FIGURES and spec.kind not in CANVAS:
+        raise ChartError(f"未知的图表类型：{spec.kind}")
     spec = ChartSpec(spec.name, spec.kind, drawable(spec.data))
     style = {**STYLE, **(rc or {})}
+    _memo_text_metrics()
+    _METRICS_STYLE[0] = tuple(sorted((k, repr(v)) for k, v in (rc or {}).items()))
     with matplotlib.rc_context(style), warnings.catch_warnings():
         # A character outside the bundled subset is laid out one em wide
         # (its .notdef advance); the browser draws it with the reader's font.
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")
-        if reuse and spec.kind in REUSABLE:
-            fig = make(spec.data, reuse=tuple(sorted((rc or {}).items())))
+        if spec.kind in CANVAS:
+            fig = _canvas_figure(spec.kind, spec.data, tuple(sorted((rc or {}).items())) if reuse else None)
         else:
-            fig = make(spec.data)
+            fig = FIGURES[spec.kind](spec.data)
         if fmt != "svg":
             fig.savefig(out, format=fmt, dpi=dpi)
             return
+        # The figure's and the axes' backgrounds are transparent rectangles
+        # (the axes' still clips the plot): not drawn, two paths fewer a panel.
+        fig.patch.set_visible(False)
+        for ax in fig.axes:
+            ax.patch.set_visible(False)
         buf = io.BytesIO()
         fig.savefig(buf, format="svg", metadata=METADATA)
     svg = buf.getvalue()

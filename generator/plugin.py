@@ -161,10 +161,10 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         plan = plan_site(records, phrases)
         self.pages, self.csvs = plan.pages, plan.csvs
         self.charts = [ChartSpec(name, kind, data) for name, kind, data in plan.figures]
+        self.start_drawing()      # as early as the charts are known: 经验汇编 is built beside them too
         self.compilations = self.publish_compilations(records) if records.site.compilations else []
         self.sources = {p.path: p.source for p in self.pages if p.source}
         self.specs = {p.path: p for p in self.pages}
-        self.start_drawing()
         progress("compute", pages=len(self.pages), charts=len(self.charts), words=words, seconds=f"{time.perf_counter() - t:.2f}")
         config.nav = self.navigation(config)
         return config

@@ -145,6 +145,36 @@ def test_reused_figures_draw_the_same_bytes_as_new_ones(specs):
         for s in order:
             assert svg_of(s) == fresh[id(s)], s.name
 
+def effect_spec(i: int, panels: int, months: int, scale: float, sample: bool) -> charts.ChartSpec:
+    """A 成效对照 chart of made-up indices: `scale` sets how far they swing."""
+    def series(shift):
+        return [None if (m + shift) % 7 == 0 else round(100 + scale * (((m * 37 + shift * 11) % 19) - 9), 1)
+                for m in range(months)]
+    return charts.ChartSpec(f"charts/effects/p{i}/u{i}.svg", "effect", {
+        "title": f"第{i}派出所 · 实施前后与对照组", "axis_label": "指数（实施前月均 = 100）",
+        "months": [f"{2022 + (m + 6) // 12}-{(m + 6) % 12 + 1:02d}" for m in range(months)],
+        "start": months // 2, "own_label": f"第{i}派出所" + "警务室" * (i % 3),
+        "group_label": "对照组平均", "band_label": "对照单位范围", "sample": sample,
+        "panels": [{"label": f"指标{k}（同一上级 {k + 2} 个对照单位）", "own": series(k), "group": series(k + 3),
+                    "low": [None if v is None else v - scale for v in series(k + 3)],
+                    "high": [None if v is None else v + scale for v in series(k + 3)]}
+                   for k in range(panels)]})
+
+
+def test_reused_effect_figures_draw_the_same_bytes_as_new_ones():
+    """成效对照 figures are kept per panel count too: a wide range, a longer
+    key or the sample label of one chart never shows in the next."""
+    effects = [effect_spec(i, panels, months, scale, sample)
+               for i, (panels, months, scale, sample) in enumerate(
+                   [(3, 24, 3.0, True), (3, 18, 40.0, False), (2, 21, 0.5, True), (3, 24, 12.0, False),
+                    (2, 24, 25.0, False)])]
+    fresh = {s.name: svg_of(s, reuse=False) for s in effects}
+    assert "样例数据" in fresh[effects[0].name] and "样例数据" not in fresh[effects[1].name]
+    for order in (effects, effects[::-1]):
+        for s in order:
+            assert svg_of(s) == fresh[s.name], s.name
+
+
 def test_same_data_same_bytes(specs):
     spec = specs["charts/units/bureau/fu-wu-qun-zhong.svg"]
     first = svg_of(spec)
