@@ -150,6 +150,8 @@ def test_full_and_short_forms_are_one_unit():
     ("民警守护“百年老街”", []),
     ("部署“平安校园”专项行动", ["“平安校园”专项行动"]),
     ('"我们守好自家门口。"队员说', []),
+    ("听取了“一格一警”做法介绍", ["“一格一警”"]),  # 介绍 after a method noun is no speech
+    ("“大家放心”，民警介绍", []),
 ])
 def test_brands_in_every_quotation_style(line, brands):
     assert find_brands([line]) == brands
@@ -195,6 +197,14 @@ def test_brands_in_every_quotation_style(line, brands):
     ("每晚分3组巡逻。", "巡逻组", 3, None, "组", "3组", False),
     ("民警分成两班值守。", "值守班次", 2, None, "班", "两班", False),
     ("分4个组轮流巡查。", "巡查组", 4, None, "组", "4个组", False),
+    ("每晚分两组沿老街巡查。", "巡查组", 2, None, "组", "两组", False),
+    # how a figure reached the unit is not what was counted; a score is a unit; a bare 成功 verb keeps 成功
+    ("所里接报的盗窃警情环比下降21%。", "盗窃警情", None, -21, "%", "环比下降21%", False),
+    ("群众安全感测评得分提升1.8分。", "群众安全感测评得分", None, 1.8, "分", "提升1.8分", False),
+    ("成功调解398起。", "成功调解", 398, None, "起", "398起", False),
+    ("成功破获电信诈骗案件12起。", "破获电信诈骗案件", 12, None, "起", "12起", False),
+    # a list ending in 等 is part of what was counted
+    ("为游客提供咨询、寻人寻物等服务1.2万余次。", "提供咨询、寻人寻物等服务", 12000, None, "次", "1.2万余次", True),
 ])
 def test_figures_labelled_with_what_was_counted(sentence, label, value, change, unit, wording, approximate):
     found = [(f.label, f.value, f.change, f.unit, f.wording, f.approximate) for f in find_figures(sentence)]

@@ -72,8 +72,11 @@ def quoted_spans(line: str):
 
 
 def _is_speech(line: str, start: int, end: int, text: str) -> bool:
+    """Long, punctuated, or said: 他说：“…”, “…”群众说; but “一格一警”做法介绍 is a
+    name followed by its method noun, whatever verb comes after that."""
+    named = re.match(BRAND_SUFFIX, line[end:]) or re.match(MODIFIED_NOUN, line[end:])
     return bool(SPEECH_PUNCT.search(text)) or len(text) > 16 or bool(SAYING.search(line[max(0, start - 8):start])) \
-        or bool(SAID_AFTER.match(line[end:end + 10]))
+        or not named and bool(SAID_AFTER.match(line[end:end + 10]))
 
 
 def _noun_follows(text: str) -> bool:

@@ -27,14 +27,15 @@ CN_NUM = r"[一二两三四五六七八九十百千]+"
 DOWN = ("下降", "减少", "降低", "下滑", "回落")
 CHANGE_RE = re.compile(r"(同比|环比|较去年同期|比去年同期|与去年同期相比|较上年同期|较上年|较去年|较上月|比上月)?"
                        r"(?:再次|分别|均|又)?(下降|减少|降低|下滑|回落|上升|增长|增加|提高|提升)了?\s*"
-                       rf"({NUM})\s*([万亿]?元|%|个百分点|百分点|起|人|件|名|次|户)")
+                       rf"({NUM})\s*([万亿]?元|%|个百分点|百分点|起|人|件|名|次|户|分(?![钟之]))")  # 分: a score
 COUNT_RE = re.compile(rf"(?<![\d.+\-A-Za-z])({NUM}|{CN_NUM}(?=余|多))\s*(余|多)?([万亿])?(余|多)?("
                       + "|".join(COUNT_UNITS) + r")(?![\d])")
 PERCENT_RE = re.compile(rf"(?<![\d.])({NUM})\s*%")
 # 每晚分3组巡逻, 分成两班值守: how many groups share a task; the label is the task
 # and the kind of group (巡逻组), since no noun before the number names what was counted.
 SPLIT_RE = re.compile(rf"(?:分成|分为|编成|分)\s*(({NUM}|{CN_NUM})\s*个?(组|队|班|批)次?)"
-                      rf"(?:开展|进行|轮流|轮班|交替)?([{CJK}]{{2,4}}?)(?=[，。；：、,;:！!？?）)]|$)")
+                      rf"(?:开展|进行|轮流|轮班|交替)?(?:(?:沿|在|到|赴|围绕|对)[{CJK}]{{1,8}}?(?=[{CJK}]{{2}}(?:[，。；：、,;:！!？?）)]|$)))?"
+                      rf"([{CJK}]{{2,4}}?)(?=[，。；：、,;:！!？?）)]|$)")
 SPLIT_NOUN = {"组": "组", "队": "队", "班": "班次", "批": "批次"}
 APPROX_BEFORE = re.compile(r"(近|约|超过|超|逾|多达|将近|接近|大约)$")
 APPROX_AFTER = ("左右", "以上", "有余")
@@ -99,6 +100,10 @@ SUBJECT = re.compile(rf"^(?:[{CJK}]{{0,8}}?(派出所|公安局|分局|警务室
                      r"为[^\s，,。]{1,3}?(?=帮|代|挽|寻|追|办|提供|解决))")  # 为群众|挽回损失
 
 
+# 所里接报的|盗窃警情, 辖区发生的|入室盗窃案件: how the figures reached the unit
+CHANNEL = re.compile(rf"^[{CJK}]{{0,6}}?(?:接报|接到|受理|收到|发生)的(?=[{CJK}]{{2,}})")
+
+
 # 民警共开展夜间巡逻, 议事会累计调处纠纷: a counting adverb starts the predicate
 PREDICATE = re.compile(rf"^[{CJK}]{{1,6}}?(?:共计|累计|共|先后|一共|总共)(?=[{CJK}]{{2,}})")
 
@@ -156,7 +161,7 @@ def _strip_label(label: str) -> str:
     changed = True
     while changed and label:
         changed = False
-        subject = SUBJECT.match(label)
+        subject = SUBJECT.match(label) or CHANNEL.match(label)
         if subject and len(label) - subject.end() >= 3:
             label, changed = label[subject.end():], True
         for w in TRAIL_STRIP:
@@ -173,6 +178,7 @@ def _strip_label(label: str) -> str:
             continue
         for w in LEAD_STRIP:
             if label.startswith(w) and not (w == "新" and label.startswith(KEEP_NEW)) \
+                    and not (w == "成功" and len(label) <= 4) \
                     and not (w in ("在", "对", "和", "为", "以") and _first_word(label) != w) \
                     and len(label) > len(w) + (2 if w in SCOPE else 0):  # 辖区面积 stays
                 label, changed = label[len(w):], True
@@ -216,6 +222,12 @@ def _label(sentence: str, start: int, end: int, floor: int = 0, percent: bool = 
     # the unit that did it, in any spelling (解放所, 友谊路所), is not what was counted
     before = sentence[floor:start]
     cut = max(before.rfind(c) for c in CLAUSE_BOUNDARY)
+    while cut > 0 and before[cut] == "、":  # 提供咨询、寻人寻物等服务: a list inside what was counted
+        prev = max(before.rfind(c, 0, cut) for c in CLAUSE_BOUNDARY)
+        item = before[prev + 1:cut]
+        if not re.fullmatch(rf"[{CJK}]{{2,8}}", item) or not re.search(rf"^[{CJK}]*等", before[cut + 1:]):
+            break
+        cut = prev
     raw_before = before[cut + 1:]
     subject_end = max([floor + cut + 1] + [e for e in subjects if e <= start])
     raw_before = sentence[subject_end:start] if subject_end > floor + cut + 1 else raw_before
