@@ -153,9 +153,23 @@ def csv_cell(text: str) -> str:
     return text
 
 
-def _csv(rows: list[list[str]]) -> str:
+def _csv(rows: list[list[str]], text_columns: Optional[Iterable[int]] = None) -> str:
+    """CSV text, every cell through csv_cell; with `text_columns`, only those
+    columns below the header (the others hold numbers we formatted ourselves,
+    which csv_cell leaves as they are: thousands of chart CSVs skip the check)."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows([[csv_cell(c) for c in row] for row in rows])
+    if text_columns is None:
+        checked = [[csv_cell(c) for c in row] for row in rows]
+    else:
+        cols = list(text_columns)
+        checked = [[csv_cell(c) for c in rows[0]]] if rows else []
+        for row in rows[1:]:
+            if cols:
+                row = list(row)
+                for i in cols:
+                    row[i] = csv_cell(row[i])
+            checked.append(row)
+    csv.writer(buf, lineterminator="\r\n").writerows(checked)
     return "\ufeff" + buf.getvalue()   # BOM: Excel opens UTF-8 as such
 
 
@@ -338,7 +352,7 @@ def _ranking_block(model: StatsModel, owner_name: str, unit_ids: list[str], svg:
 
 
 def _sample(model: StatsModel, units: Iterable[str]) -> bool:
-    return any(u in model.sample_units for u in units)
+    return not model.sample_units.isdisjoint(units)
 
 
 def _build_unit(model: StatsModel, unit_id: str) -> Optional[_Built]:
