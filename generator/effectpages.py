@@ -53,7 +53,7 @@ DIRECTION_WORDS = {"good": "向好", "bad": "变差", "flat": "持平"}
 def _insufficient_text(e: stats.Effect) -> str:
     side = SHORT_REASONS[e.own.reason]
     n = e.own.n_before if e.own.reason == "before_short" else e.own.n_after
-    span = stats.BEFORE_MONTHS if e.own.reason == "before_short" else len(e.windows.after_keys())
+    span = stats.BEFORE_MONTHS if e.own.reason == "before_short" else e.windows.after_months
     if not span:
         return f"数据不足：{side}还没有数据（至少需要 {stats.MIN_MONTHS} 个月）"
     have = f"只有 {n} 个月有数据" if n else "都没有数据"
@@ -70,8 +70,8 @@ def effect_notes(e: stats.Effect, metric: Metric, sample: bool) -> list[str]:
                      f"{stats.MIN_GROUP} 个，只列本单位实施前后的变化")
     if e.excluded:
         notes.append(f"另有 {e.excluded} 个同类单位同期也在推行做法，未纳入对照")
-    if len(e.windows.after_keys()) < stats.AFTER_MONTHS:
-        notes.append(f"实施后只有 {len(e.windows.after_keys())} 个月的数据")
+    if e.windows.after_months < stats.AFTER_MONTHS:
+        notes.append(f"实施后只有 {e.windows.after_months} 个月的数据")
     if e.own.before == 0:
         notes.append("实施前月均为 0，不计算百分比")
     elif e.tiny_base:
@@ -149,7 +149,7 @@ def _effect_chart(model: StatsModel, practice_id: str, unit_id: str, effects: li
         panels.append({"label": f"{mt.name}（{LEVEL_NAMES[e.level]} {len(e.group)} 个对照单位）",
                        "own": _rounded(own_idx), "group": _rounded(group),
                        "low": _rounded(low), "high": _rounded(high)})
-        start = stats.month_index(e.windows.after_keys()[0]) if e.windows.after_keys() else w.after_first
+        start = e.windows.after_first if e.windows.after_months else w.after_first
         offsets = [str(i - start) for i in range(w.before_first, w.after_last + 1)]
         metric_cell = csv_cell(mt.name)
         csv_rows += [[name_cell, metric_cell, *cells] for cells in zip(

@@ -272,9 +272,12 @@ def _indexed_block(model: StatsModel, unit_id: str, rows_of, metric_id: str,
 
 
 def window_index(model: StatsModel, unit_id: str, metric_id: str, w: Windows) -> tuple[Optional[float], ...]:
-    """stats.window_index from the panel."""
-    index, present = _indexed_block(model, unit_id, lambda pn: [pn.row[unit_id]], metric_id, w)
-    return tuple(v if p else None for v, p in zip(index[0].tolist(), present[0].tolist()))
+    """stats.window_index, its before mean taken from the panel."""
+    kind = model.records.units[unit_id].kind
+    pn = panel(model, metric_id, kind)
+    base = window_arrays(model, pn, metric_id, kind, w).before[pn.row[unit_id]]
+    keys = [stats.month_key(i) for i in range(w.before_first, w.after_last + 1)]
+    return tuple(stats.indexed(stats.series(model, unit_id, metric_id).values, _opt(base), keys))
 
 
 def group_band(model: StatsModel, unit_id: str, group, metric_id: str, w: Windows) -> list[tuple]:

@@ -519,6 +519,11 @@ class Windows:
     def before_keys(self) -> list[Key]:
         return [month_key(i) for i in range(self.before_first, self.before_last + 1)]
 
+    @property
+    def after_months(self) -> int:
+        """How many months the after window spans (0 before any figure after S)."""
+        return max(self.after_last - self.after_first + 1, 0)
+
     def after_keys(self) -> list[Key]:
         return [month_key(i) for i in range(self.after_first, self.after_last + 1)]
 
