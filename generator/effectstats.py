@@ -207,6 +207,47 @@ def practice_effects(model: StatsModel, practice_id: str, metric_ids: list[str])
     return out
 
 
+@dataclass
+class _Group:
+    """A comparison group's figures, in member order."""
+    rows: np.ndarray
+    ids: tuple[str, ...]
+    changes: np.ndarray
+    listed: list[float]
+    slopes: list[Optional[float]]
+    monthly: list[float]          # the group's mean figure each before month that has one
+
+
+def _group(pn: Panel, wa: WindowArrays, rows: np.ndarray, w: Windows) -> _Group:
+    changes = wa.absolute[rows]
+    return _Group(rows, tuple(pn.ids[rows].tolist()), changes, changes.tolist(),
+                  [None if s != s else s for s in wa.slope[rows].tolist()],
+                  _monthly_means(pn, rows, w.before_first, w.before_last))
+
+
+@dataclass
+class _Pooled:
+    """A pool's usable units for one metric and windows, and those of them not
+    treated within the windows: every practice with these windows whose unit
+    falls in this pool starts from here (U, its lineage and the practice's own
+    units are taken out per effect, when they are among them at all)."""
+    usable: frozenset[int]
+    members: np.ndarray
+    member_set: frozenset[int]
+    group: Optional[_Group] = None
+
+
+def _pooled(model: StatsModel, pn: Panel, wa: WindowArrays, treated: np.ndarray, metric_id: str,
+            w: Windows, pool: tuple) -> _Pooled:
+    key = ("pooled", pool[0], metric_id, w.before_first, w.after_last)
+    if key not in model._effects:
+        rows = _pool_rows(model, pn, pool)
+        usable = rows[wa.usable[rows]]
+        members = usable[~treated[usable]]
+        model._effects[key] = _Pooled(frozenset(usable.tolist()), members, frozenset(members.tolist()))
+    return model._effects[key]
+
+
 def _effect(model: StatsModel, pn: Panel, p, unit_id: str, r: int, metric_id: str, kind: str,
             w: Windows) -> Effect:
     wa = window_arrays(model, pn, metric_id, kind, w)
@@ -214,37 +255,40 @@ def _effect(model: StatsModel, pn: Panel, p, unit_id: str, r: int, metric_id: st
     base = dict(practice=p.id, unit=unit_id, metric=metric_id, windows=w, own=own)
     if not own.usable:
         return Effect(**base, status="insufficient")
-    treated = _treated_mask(model, pn, kind, w)
-    own_units = [pn.row[x] for x in p.units if x in pn.row and not treated[pn.row[x]]]
-    if own_units:
-        treated = treated.copy()
-        treated[own_units] = True
-    apart = np.zeros(len(pn.ids), dtype=bool)   # U, its ancestors and descendants
-    apart[[r, *(pn.row[x] for x in stats.lineage(model, unit_id) if x in pn.row)]] = True
-    level, members, excluded = None, None, 0
+    treated = _treated_mask(model, pn, kind, w)       # by practices starting within the windows
+    also = {pn.row[x] for x in p.units if x in pn.row and not treated[pn.row[x]]}  # this practice's other units
+    apart = {r, *(pn.row[x] for x in stats.lineage(model, unit_id) if x in pn.row)}   # never compared with U
+    level, pd, members, excluded = None, None, None, 0
     for lv in stats.LEVELS:
         pool = stats._pool(model, unit_id, lv)
         if pool is None:
             continue
-        rows = _pool_rows(model, pn, pool)
-        usable = rows[wa.usable[rows] & ~apart[rows]]
-        members = usable[~treated[usable]]
-        excluded = len(usable) - len(members)
-        if len(members) >= stats.MIN_GROUP:
+        pd = _pooled(model, pn, wa, treated, metric_id, w, pool)
+        if pd.member_set.isdisjoint(apart) and pd.member_set.isdisjoint(also):
+            members = None                                # the pool's own group, shared
+            n = len(pd.members)
+        else:
+            members = np.array([x for x in pd.members.tolist() if x not in apart and x not in also],
+                               dtype=np.int64)
+            n = len(members)
+        excluded = len(pd.usable) - len(pd.usable & apart) - n
+        if n >= stats.MIN_GROUP:
             level = lv
             break
     if level is None:
         return Effect(**base, status="no_group", excluded=excluded)
-    changes = wa.absolute[members]
-    listed = changes.tolist()
-    est = stats.did_estimate(own.absolute, listed)
-    k, n = placebo_rank(own.absolute, changes, model.metrics[metric_id].lower_is_better)
-    slopes = [None if s != s else s for s in wa.slope[members].tolist()]
-    monthly = _monthly_means(pn, members, w.before_first, w.before_last)
-    gap, allowed, differs = stats.pretrend_gap(own.slope, slopes, monthly)
-    model._effects[("members", p.id, unit_id, metric_id)] = members   # for effect_band
-    return Effect(**base, status="ok", level=level, group=tuple(pn.ids[members].tolist()),
-                  excluded=excluded, group_change=stats.mean(listed), estimate=est,
+    if members is None:
+        if pd.group is None:
+            pd.group = _group(pn, wa, pd.members, w)
+        g = pd.group
+    else:
+        g = _group(pn, wa, members, w)
+    est = stats.did_estimate(own.absolute, g.listed)
+    k, n = placebo_rank(own.absolute, g.changes, model.metrics[metric_id].lower_is_better)
+    gap, allowed, differs = stats.pretrend_gap(own.slope, g.slopes, g.monthly)
+    model._effects[("members", p.id, unit_id, metric_id)] = g.rows   # for effect_band
+    return Effect(**base, status="ok", level=level, group=g.ids,
+                  excluded=excluded, group_change=stats.mean(g.listed), estimate=est,
                   estimate_percent=None if own.before == 0 else est / own.before * 100.0,
                   rank=k, n=n, slope_gap=gap, slope_allowed=allowed, pretrend_differs=differs)
 
