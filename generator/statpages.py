@@ -257,7 +257,7 @@ def _group_block(model: StatsModel, title_name: str, group: Group,
         for month in MONTHS:
             csv_rows.append([title_name, str(y), str(month),
                              *[_csv_number(sers[mt.id].get(y, month)) for mt in metrics]])
-    out.csvs[csv_path] = _csv(csv_rows)
+    out.csvs[csv_path] = _csv(csv_rows, text_columns=(0,))
 
     panels: list[dict] = []
     for i, mt in enumerate(metrics):
@@ -332,7 +332,7 @@ def _ranking_block(model: StatsModel, owner_name: str, unit_ids: list[str], svg:
                     "" if c.percent is None else f"{c.percent:.1f}"]
         csv_rows.append(row)
     csv_path = svg[:-4] + ".csv"
-    out.csvs[csv_path] = _csv(csv_rows)
+    out.csvs[csv_path] = _csv(csv_rows, text_columns=(1, 2, 3))
     names = "、".join(mt.name for mt in metrics)
     order_by = "降幅" if metrics[0].lower_is_better else "增幅"
     alt = (f"{owner_name}{title}条形图：{period}{names}累计同比变化，"
