@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from .load import no_gc
 from .model import Metric
 from .stats import (MONTHS, Change, Group, Series, StatsModel, _model, comparable_through,
                     common_through, latest_year, mom, rank_units, ranking_metrics, region_name,
@@ -506,8 +507,12 @@ class SiteStats:
 def site_stats(model) -> SiteStats:
     """Every unit section, the dashboard, the 成效对照 sections and page, and the
     charts and CSVs they refer to."""
+    with no_gc():   # many small objects, no cycles: automatic collections would re-walk the records each time
+        return _site_stats(_model(model))
+
+
+def _site_stats(model: StatsModel) -> SiteStats:
     from .effectpages import build_effects, effects_ranking   # it builds on this module's helpers
-    model = _model(model)
     units = {u: b for u in section_units(model) if (b := _build_unit(model, u))}
     built = [*units.values(), _build_dashboard(model)] if units else []
     effects_out = _Built({})
