@@ -9,11 +9,13 @@ then every practice's 成效对照 (the maths and its page contexts, CSVs and ch
 specs), then the chart keys of the new charts (what a warm build pays for
 charts that are already cached). Times are CPU seconds of this process
 (time.process_time): on a shared machine wall time mostly measures the
-neighbours. Prints one JSON line.
+neighbours. The garbage collector is paused as in a build (statpages.site_stats
+and the plugin's compute stage pause it). Prints one JSON line.
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import tempfile
@@ -43,6 +45,7 @@ def main(argv=None) -> int:
         raise SystemExit(f"{len(problems)} problems in the synthetic records")
     load_s = time.perf_counter() - t
 
+    gc.disable()                      # as statpages.site_stats does
     model = stats.build(records)
     t = time.process_time()
     units = {u: b for u in statpages.section_units(model) if (b := statpages._build_unit(model, u))}

@@ -1,27 +1,32 @@
 """A build-to-build memo of work keyed by what it depends on.
 
-    cache = Memo(cache_dir / "records.pickle", version="…")   # version: the code's hash
+    cache = Memo(cache_dir / "records-memo", version="…")   # version: the code's hash
     value = cache.get(key)            # None on a miss
     cache.put(key, value)
     cache.save()                      # keeps only the entries used by this build
 
-One pickle file for the whole memo: reading 15,000 small files would cost
-more than the work saved. It is written to a temporary file and renamed, so
-two builds at once never see half a file; a damaged or foreign file is
-ignored. Unpickling is restricted to the classes a memo may hold (see
-`ALLOWED`): a cache folder restored by CI must not be able to run code.
+The entries are spread over SHARDS pickle files in one folder, by a hash of
+the key: reading 15,000 small files would cost more than the work saved,
+while one file for everything had to be pickled and written whole (about 3 s
+at province scale) whenever a single record changed; now only the shards
+whose entries changed are written. Each shard is written to a temporary file
+and renamed, so two builds at once never see half a file; a damaged or
+foreign shard is ignored. Unpickling is restricted to the classes a memo may
+hold (see `ALLOWED`): a cache folder restored by CI must not be able to run code.
 """
 from __future__ import annotations
 
 import hashlib
 import io
 import pickle
+import zlib
 from pathlib import Path
 from typing import Any
 
 from .atomic import write_atomic
 
 CACHE_DIR = ".cache/jingyan"  # relative to the repository root: charts, memos, segments
+RECORDS_MEMO = "records-memo"  # folder of the records memo's shards, inside the cache folder
 
 # module → names the unpickler may create; anything else fails the load (→ empty memo)
 ALLOWED = {
@@ -57,20 +62,39 @@ def source_hash(*modules) -> str:
     return h.hexdigest()
 
 
+SHARDS = 64
+
+
+def shard_of(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
+
+
 class Memo:
-    def __init__(self, path: Path, version: str):
-        self.path, self.version = Path(path), version
+    def __init__(self, folder: Path, version: str):
+        self.folder, self.version = Path(folder), version
         self.stored: dict[str, Any] = {}
         self.used: dict[str, Any] = {}
         self.hits = self.misses = 0
+        self.present: set[int] = set()   # shards read whole from disk
+        for i in range(SHARDS):
+            entries = self._read(self._path(i))
+            if entries is not None:
+                self.stored.update(entries)
+                self.present.add(i)
+
+    def _path(self, shard: int) -> Path:
+        return self.folder / f"{shard:02d}.pickle"
+
+    def _read(self, path: Path):
         try:
-            with open(self.path, "rb") as fh:
+            with open(path, "rb") as fh:
                 data = _Unpickler(io.BufferedReader(fh)).load()
-            if isinstance(data, dict) and data.get("version") == version and isinstance(data.get("entries"), dict):
-                self.stored = data["entries"]
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
                 ValueError, IndexError, KeyError):
-            self.stored = {}  # missing, damaged or written by other code: start afresh
+            return None  # missing, damaged or hostile: that shard starts afresh
+        if isinstance(data, dict) and data.get("version") == self.version and isinstance(data.get("entries"), dict):
+            return data["entries"]
+        return None      # written by other code
 
     def get(self, key: str) -> Any:
         value = self.used.get(key)
@@ -88,12 +112,25 @@ class Memo:
         self.used[key] = value
 
     def save(self) -> None:
-        """Write the entries this build used; a failure only costs the next build time."""
+        """Write the shards whose entries changed (new, dropped or replaced);
+        a failure only costs the next build time."""
         if not self.misses and self.used.keys() == self.stored.keys():
-            return  # nothing new, nothing dropped: the file is current
+            return  # nothing new, nothing dropped: every shard is current
+        by_shard: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
+        for k, v in self.used.items():
+            by_shard[shard_of(k)][k] = v
+        stale = [False] * SHARDS
+        for k, v in self.stored.items():
+            i = shard_of(k)
+            if by_shard[i].get(k) is not v:
+                stale[i] = True        # dropped or replaced
+        for k in self.used.keys() - self.stored.keys():
+            stale[shard_of(k)] = True  # new
         try:
-            keep_out_of_git(self.path.parent)
-            write_atomic(self.path, pickle.dumps({"version": self.version, "entries": self.used},
-                                                 protocol=pickle.HIGHEST_PROTOCOL))
+            keep_out_of_git(self.folder.parent)
+            for i, entries in enumerate(by_shard):
+                if stale[i] or (entries and i not in self.present):
+                    write_atomic(self._path(i), pickle.dumps({"version": self.version, "entries": entries},
+                                                             protocol=pickle.HIGHEST_PROTOCOL))
         except (OSError, pickle.PicklingError, RecursionError):
             pass

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from . import stats
+from . import effectstats, stats
 from .model import Metric
 from .stats import StatsModel, _model, series
-from .statpages import MINUS, MISSING, _Built, _csv, _csv_number, _name, _sample, arrow_number
+from .statpages import MINUS, MISSING, _Built, _csv, _csv_number, _name, _sample, arrow_number, csv_cell
 
 
 EFFECT_DIR = "charts/effects"
@@ -53,7 +53,7 @@ DIRECTION_WORDS = {"good": "向好", "bad": "变差", "flat": "持平"}
 def _insufficient_text(e: stats.Effect) -> str:
     side = SHORT_REASONS[e.own.reason]
     n = e.own.n_before if e.own.reason == "before_short" else e.own.n_after
-    span = stats.BEFORE_MONTHS if e.own.reason == "before_short" else len(e.windows.after_keys())
+    span = stats.BEFORE_MONTHS if e.own.reason == "before_short" else e.windows.after_months
     if not span:
         return f"数据不足：{side}还没有数据（至少需要 {stats.MIN_MONTHS} 个月）"
     have = f"只有 {n} 个月有数据" if n else "都没有数据"
@@ -70,8 +70,8 @@ def effect_notes(e: stats.Effect, metric: Metric, sample: bool) -> list[str]:
                      f"{stats.MIN_GROUP} 个，只列本单位实施前后的变化")
     if e.excluded:
         notes.append(f"另有 {e.excluded} 个同类单位同期也在推行做法，未纳入对照")
-    if len(e.windows.after_keys()) < stats.AFTER_MONTHS:
-        notes.append(f"实施后只有 {len(e.windows.after_keys())} 个月的数据")
+    if e.windows.after_months < stats.AFTER_MONTHS:
+        notes.append(f"实施后只有 {e.windows.after_months} 个月的数据")
     if e.own.before == 0:
         notes.append("实施前月均为 0，不计算百分比")
     elif e.tiny_base:
@@ -127,7 +127,7 @@ def effect_row(model: StatsModel, e: stats.Effect, sample: bool) -> dict:
 
 
 def _effect_chart(model: StatsModel, practice_id: str, unit_id: str, effects: list[stats.Effect],
-                  sample: bool, out: _Built) -> Optional[dict]:
+                  sample: bool, rows_by_effect: dict, out: _Built) -> Optional[dict]:
     """One unit's chart (a panel a metric, indexed to the before mean = 100) and its CSV."""
     drawn = [e for e in effects if e.status == "ok" and e.own.before][:MAX_EFFECT_PANELS]
     if not drawn:
@@ -139,40 +139,42 @@ def _effect_chart(model: StatsModel, practice_id: str, unit_id: str, effects: li
     csv_path = svg[:-4] + ".csv"
     panels, csv_rows = [], [["单位", "指标", "年月", "距实施（月）", "本单位数值", "本单位指数",
                             "对照组平均指数", "对照组最低指数", "对照组最高指数", "对照单位数"]]
+    name_cell = csv_cell(name)
+    labels = [f"{y}-{m:02d}" for y, m in keys]
     for e in drawn:
         mt = model.metrics[e.metric]
         own_vals = series(model, unit_id, e.metric).values
-        own_idx = stats.window_index(model, unit_id, e.metric, w)
-        group, low, high, counts = zip(*stats.group_band(model, e.group, e.metric, w))
+        own_idx = effectstats.window_index(model, unit_id, e.metric, w)
+        group, low, high, counts = zip(*effectstats.effect_band(model, e, w))
         panels.append({"label": f"{mt.name}（{LEVEL_NAMES[e.level]} {len(e.group)} 个对照单位）",
-                       "own": [_round(v) for v in own_idx], "group": [_round(v) for v in group],
-                       "low": [_round(v) for v in low], "high": [_round(v) for v in high]})
-        start = stats.month_index(e.windows.after_keys()[0]) if e.windows.after_keys() else w.after_first
-        for i, k in enumerate(keys):
-            csv_rows.append([name, mt.name, f"{k[0]}-{k[1]:02d}", str(stats.month_index(k) - start),
-                             _csv_number(own_vals.get(k)), _csv_index(own_idx[i]), _csv_index(group[i]),
-                             _csv_index(low[i]), _csv_index(high[i]), str(counts[i])])
-    out.csvs[csv_path] = _csv(csv_rows)
-    labels = [f"{y}-{m:02d}" for y, m in keys]
+                       "own": _rounded(own_idx), "group": _rounded(group),
+                       "low": _rounded(low), "high": _rounded(high)})
+        start = e.windows.after_first if e.windows.after_months else w.after_first
+        offsets = [str(i - start) for i in range(w.before_first, w.after_last + 1)]
+        metric_cell = csv_cell(mt.name)
+        csv_rows += [[name_cell, metric_cell, *cells] for cells in zip(
+            labels, offsets, [_csv_number(own_vals.get(k)) for k in keys], _index_texts(own_idx),
+            _index_texts(group), _index_texts(low), _index_texts(high), map(str, counts))]
+    out.csvs[csv_path] = _csv(csv_rows, text_columns=())   # the two text cells checked above
     out.figures.append((svg, "effect", {
         "title": f"{name} · 实施前后与对照组",
         "axis_label": "指数（实施前月均 = 100）",
         "months": labels, "start": w.after_first - w.before_first,
         "own_label": name, "group_label": "对照组平均", "band_label": "对照单位范围",
         "panels": panels, "sample": sample}))
-    rows = [effect_row(model, e, sample) for e in drawn]
+    rows = [rows_by_effect[(e.unit, e.metric)] for e in drawn]   # level and sentence: the same for any `sample`
     alt = (f"{name}成效对照折线图（以实施前月均为 100，对照组：{rows[0]['level']}）："
            + "；".join(r["sentence"] for r in rows) + "。")
     return {"chart": svg, "alt": alt, "csv": csv_path, "csv_name": f"{name}-成效对照.csv", "unit": name}
 
 
-def _round(v: Optional[float]) -> Optional[float]:
+def _rounded(values) -> list[Optional[float]]:
     # chart data is hashed for the cache: rounding keeps float noise out of the key
-    return None if v is None else round(v, 4)
+    return [None if v is None else round(v, 4) for v in values]
 
 
-def _csv_index(v: Optional[float]) -> str:
-    return "" if v is None else f"{v:.1f}"
+def _index_texts(values) -> list[str]:
+    return ["" if v is None else f"{v:.1f}" for v in values]
 
 
 def _claim_direction(o) -> Optional[str]:
@@ -253,7 +255,7 @@ def build_effects(model: StatsModel, practice_id: str, out: _Built) -> PracticeE
     table_rows = [[*([r["unit"]] if multi else []), r["metric"], r["before_after"], r["group"], r["estimate"],
                    r["rank"], *([n or MISSING] if notes_column else [])] for r, n in zip(rows.values(), own_notes)]
     charts = [c for u in units[:MAX_EFFECT_CHARTS]
-              if (c := _effect_chart(model, practice_id, u, [e for e in effects if e.unit == u], sample, out))]
+              if (c := _effect_chart(model, practice_id, u, [e for e in effects if e.unit == u], sample, rows, out))]
     first_unit_rows = {e.metric: rows[(e.unit, e.metric)] for e in effects if e.unit == units[0]}
     claims = _claims(model, p, first_unit_rows)
     windows = effects[0].windows

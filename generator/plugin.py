@@ -42,6 +42,7 @@ from . import dirty, htmlmin, lunr_index, navmemo, orientation, resources, table
 from . import messages as M
 from .cache import CACHE_DIR
 from .charts import ChartError, ChartSpec, Drawing, place
+from .load import no_gc
 from .naming import load_phrases
 from .pages import TemplateProblem, UnsafePath, checked_path, make_env, plan_site, render_page
 from .problems import format_problems
@@ -158,7 +159,8 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
                                      before_first_miss=teach):
             teach()
         phrases, _ = load_phrases(self.root)  # its problems are `jingyan new`'s to report
-        plan = plan_site(records, phrases)
+        with no_gc():   # hundreds of thousands of small objects, no cycles: collections would re-walk the records
+            plan = plan_site(records, phrases)
         self.pages, self.csvs = plan.pages, plan.csvs
         self.charts = [ChartSpec(name, kind, data) for name, kind, data in plan.figures]
         self.start_drawing()      # as early as the charts are known: 经验汇编 is built beside them too

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from .load import no_gc
 from .model import Metric
 from .stats import (MONTHS, Change, Group, Series, StatsModel, _model, comparable_through,
                     common_through, latest_year, mom, rank_units, ranking_metrics, region_name,
@@ -153,9 +154,23 @@ def csv_cell(text: str) -> str:
     return text
 
 
-def _csv(rows: list[list[str]]) -> str:
+def _csv(rows: list[list[str]], text_columns: Optional[Iterable[int]] = None) -> str:
+    """CSV text, every cell through csv_cell; with `text_columns`, only those
+    columns below the header (the others hold numbers we formatted ourselves,
+    which csv_cell leaves as they are: thousands of chart CSVs skip the check)."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows([[csv_cell(c) for c in row] for row in rows])
+    if text_columns is None:
+        checked = [[csv_cell(c) for c in row] for row in rows]
+    else:
+        cols = list(text_columns)
+        checked = [[csv_cell(c) for c in rows[0]]] if rows else []
+        for row in rows[1:]:
+            if cols:
+                row = list(row)
+                for i in cols:
+                    row[i] = csv_cell(row[i])
+            checked.append(row)
+    csv.writer(buf, lineterminator="\r\n").writerows(checked)
     return "\ufeff" + buf.getvalue()   # BOM: Excel opens UTF-8 as such
 
 
@@ -243,7 +258,7 @@ def _group_block(model: StatsModel, title_name: str, group: Group,
         for month in MONTHS:
             csv_rows.append([title_name, str(y), str(month),
                              *[_csv_number(sers[mt.id].get(y, month)) for mt in metrics]])
-    out.csvs[csv_path] = _csv(csv_rows)
+    out.csvs[csv_path] = _csv(csv_rows, text_columns=(0,))
 
     panels: list[dict] = []
     for i, mt in enumerate(metrics):
@@ -318,7 +333,7 @@ def _ranking_block(model: StatsModel, owner_name: str, unit_ids: list[str], svg:
                     "" if c.percent is None else f"{c.percent:.1f}"]
         csv_rows.append(row)
     csv_path = svg[:-4] + ".csv"
-    out.csvs[csv_path] = _csv(csv_rows)
+    out.csvs[csv_path] = _csv(csv_rows, text_columns=(1, 2, 3))
     names = "、".join(mt.name for mt in metrics)
     order_by = "降幅" if metrics[0].lower_is_better else "增幅"
     alt = (f"{owner_name}{title}条形图：{period}{names}累计同比变化，"
@@ -338,7 +353,7 @@ def _ranking_block(model: StatsModel, owner_name: str, unit_ids: list[str], svg:
 
 
 def _sample(model: StatsModel, units: Iterable[str]) -> bool:
-    return any(u in model.sample_units for u in units)
+    return not model.sample_units.isdisjoint(units)
 
 
 def _build_unit(model: StatsModel, unit_id: str) -> Optional[_Built]:
@@ -492,8 +507,12 @@ class SiteStats:
 def site_stats(model) -> SiteStats:
     """Every unit section, the dashboard, the 成效对照 sections and page, and the
     charts and CSVs they refer to."""
+    with no_gc():   # many small objects, no cycles: automatic collections would re-walk the records each time
+        return _site_stats(_model(model))
+
+
+def _site_stats(model: StatsModel) -> SiteStats:
     from .effectpages import build_effects, effects_ranking   # it builds on this module's helpers
-    model = _model(model)
     units = {u: b for u in section_units(model) if (b := _build_unit(model, u))}
     built = [*units.values(), _build_dashboard(model)] if units else []
     effects_out = _Built({})

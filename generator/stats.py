@@ -519,15 +519,24 @@ class Windows:
     def before_keys(self) -> list[Key]:
         return [month_key(i) for i in range(self.before_first, self.before_last + 1)]
 
+    @property
+    def after_months(self) -> int:
+        """How many months the after window spans (0 before any figure after S)."""
+        return max(self.after_last - self.after_first + 1, 0)
+
     def after_keys(self) -> list[Key]:
         return [month_key(i) for i in range(self.after_first, self.after_last + 1)]
 
 
 def practice_windows(start: Key, values: dict[Key, float]) -> Windows:
     """Before S−12 … S−1; after S … S+11, cut at the last month of `values` with a figure."""
-    s = month_index(start)
-    last = max((month_index(k) for k in values), default=s - 1)
-    return Windows(s - BEFORE_MONTHS, s - 1, s, min(s + AFTER_MONTHS - 1, last))
+    return windows_at(month_index(start), max((month_index(k) for k in values), default=None))
+
+
+def windows_at(start: int, last: Optional[int]) -> Windows:
+    """practice_windows from running month numbers: S and the last month with a figure (None: none)."""
+    last = start - 1 if last is None else last
+    return Windows(start - BEFORE_MONTHS, start - 1, start, min(start + AFTER_MONTHS - 1, last))
 
 
 @dataclass(frozen=True)
@@ -659,6 +668,12 @@ def treated_units(model, practice_id: str, w: Windows) -> frozenset[str]:
     """The units left out as treated: the practice's own, and those of any other
     practice starting within the windows."""
     model = _model(model)
+    window_wide, own = window_treated(model, w), model.records.practices[practice_id].units
+    return window_wide if window_wide.issuperset(own) else window_wide | frozenset(own)
+
+
+def window_treated(model: StatsModel, w: Windows) -> frozenset[str]:
+    """The units of every practice starting within the windows."""
     key = ("treated", w.first, w.last)     # shared by every practice with these windows
     if key not in model._effects:
         starts, units = _practice_starts(model)
@@ -666,8 +681,7 @@ def treated_units(model, practice_id: str, w: Windows) -> frozenset[str]:
         for i in range(bisect.bisect_left(starts, w.first), bisect.bisect_right(starts, w.last)):
             out.update(units[i])
         model._effects[key] = frozenset(out)
-    window_wide, own = model._effects[key], model.records.practices[practice_id].units
-    return window_wide if window_wide.issuperset(own) else window_wide | frozenset(own)
+    return model._effects[key]
 
 
 def _practice_starts(model: StatsModel) -> tuple[list[int], list[tuple[str, ...]]]:
@@ -829,7 +843,16 @@ def group_mean_series(model, group: Iterable[str], metric_id: str, keys: list[Ke
     """The comparison group's mean figure each month (of the members with a figure)."""
     model = _model(model)
     sers = [series(model, x, metric_id).values for x in group]
-    return [mean(s[k] for s in sers if k in s) for k in keys]
+    return [_mean_in_order([s[k] for s in sers if k in s]) for k in keys]
+
+
+def _mean_in_order(values: list[float]) -> Optional[float]:
+    """The mean, summed left to right from 0.0 (sum() does so up to Python 3.11;
+    3.12 compensates; effectstats reproduces this order with column sums)."""
+    total = 0.0
+    for v in values:
+        total += v
+    return total / len(values) if values else None
 
 
 def indexed(values: dict[Key, float], base: Optional[float], keys: list[Key]) -> list[Optional[float]]:
@@ -859,14 +882,23 @@ def group_band(model, group: Iterable[str], metric_id: str, w: Windows) -> list[
     out = []
     for month in zip(*rows) if rows else []:
         vals = [v for v in month if v is not None]
-        out.append((sum(vals) / len(vals), min(vals), max(vals), len(vals)) if vals else (None, None, None, 0))
+        out.append((_mean_in_order(vals), min(vals), max(vals), len(vals)) if vals else (None, None, None, 0))
     return out
 
 
 def practice_effects(model, practice_id: str, metric_ids: Optional[Iterable[str]] = None) -> list[Effect]:
     """Every (unit, metric) effect of a practice whose unit has a figure of the metric
     within the windows, units in the practice's order, metrics in `metric_ids`
-    order (default: all)."""
+    order (default: all). Computed by generator/effectstats.py, many practices'
+    worth at a time; `practice_effects_direct` is the same, unit by unit."""
+    from . import effectstats   # built on this module
+    model = _model(model)
+    return effectstats.practice_effects(model, practice_id,
+                                        list(metric_ids) if metric_ids is not None else list(model.metrics))
+
+
+def practice_effects_direct(model, practice_id: str, metric_ids: Optional[Iterable[str]] = None) -> list[Effect]:
+    """practice_effects, one `effect` at a time: the reference the fast path is tested against."""
     model = _model(model)
     p = model.records.practices[practice_id]
     mids = list(metric_ids) if metric_ids is not None else list(model.metrics)

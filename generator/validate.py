@@ -840,11 +840,11 @@ def load_records(root: Path, records: Path | None = None, today: date | None = N
     neither parsed nor converted again (its result is in the memo there); the
     cross-record checks always run on everything.
     """
-    from .cache import Memo
+    from .cache import RECORDS_MEMO, Memo
     with no_gc():
         sources, problems = read_tree(Path(root), records)
         unreadable = [p.path for p in problems]
-        memo = Memo(Path(cache_dir) / "records.pickle", _memo_version()) if cache_dir else None
+        memo = Memo(Path(cache_dir) / RECORDS_MEMO, _memo_version()) if cache_dir else None
 
         def convert(src: Source, allow: frozenset[str]) -> Converted | None:
             key = hashlib.sha256("\0".join([src.kind, src.path, *sorted(allow), src.text])
@@ -867,6 +867,7 @@ def load_records(root: Path, records: Path | None = None, today: date | None = N
         result, more = check(files, today, unreadable)
         if memo:
             memo.save()
+            (Path(cache_dir) / "records.pickle").unlink(missing_ok=True)   # the one-file memo of older versions
     problems = sorted(set(problems + more))
     return (None if problems else result), problems
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import REPO, TODAY, make_repo
 
-from generator.cache import Memo
+from generator.cache import RECORDS_MEMO, SHARDS, Memo, shard_of
 from generator.validate import _memo_version, load_records
 
 
@@ -25,8 +25,8 @@ def test_warm_load_equals_cold_and_uncached(tmp_path):
     cache = tmp_path / "cache"
     plain = _load(root, None)
     cold = _load(root, cache)
-    assert (cache / "records.pickle").is_file()
-    memo = Memo(cache / "records.pickle", _memo_version())
+    assert any((cache / RECORDS_MEMO).glob("*.pickle"))
+    memo = Memo(cache / RECORDS_MEMO, _memo_version())
     files = sum(1 for _ in (root / "records").rglob("*.yml")) + 3  # + site, metrics, categories
     assert len(memo.stored) == files
     warm = _load(root, cache)
@@ -67,10 +67,11 @@ def test_allow_list_change_reconverts(tmp_path):
 def test_damaged_cache_is_ignored(tmp_path):
     root = make_repo(tmp_path / "repo")
     cache = tmp_path / "cache"
-    cache.mkdir()
-    (cache / "records.pickle").write_bytes(b"\x80\x05not a pickle at all")
+    (cache / RECORDS_MEMO).mkdir(parents=True)
+    for i in range(SHARDS):
+        (cache / RECORDS_MEMO / f"{i:02d}.pickle").write_bytes(b"\x80\x05not a pickle at all")
     assert _load(root, cache)[1] == []
-    assert len(Memo(cache / "records.pickle", _memo_version()).stored) > 0  # rewritten
+    assert len(Memo(cache / RECORDS_MEMO, _memo_version()).stored) > 0  # rewritten
 
 
 class _Evil:
@@ -83,15 +84,15 @@ def test_hostile_cache_runs_nothing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     root = make_repo(tmp_path / "repo")
     cache = tmp_path / "cache"
-    cache.mkdir()
-    with open(cache / "records.pickle", "wb") as fh:
+    (cache / RECORDS_MEMO).mkdir(parents=True)
+    with open(cache / RECORDS_MEMO / f"{shard_of('x'):02d}.pickle", "wb") as fh:
         pickle.dump({"version": _memo_version(), "entries": {"x": _Evil()}}, fh)
     assert _load(root, cache)[1] == []
     assert not (tmp_path / "pwned").exists()
 
 
 def test_memo_keeps_only_used_entries(tmp_path):
-    path = tmp_path / "m.pickle"
+    path = tmp_path / "memo"
     m = Memo(path, "v1")
     m.put("a", [1]), m.put("b", [2])
     m.save()
@@ -100,3 +101,39 @@ def test_memo_keeps_only_used_entries(tmp_path):
     m.save()
     assert set(Memo(path, "v1").stored) == {"a"}
     assert Memo(path, "v2").stored == {}  # other code: start afresh
+
+
+def test_one_changed_entry_rewrites_only_its_shards(tmp_path):
+    """A one-file change must not re-pickle the whole memo (seconds at province scale)."""
+    path = tmp_path / "memo"
+    m = Memo(path, "v1")
+    for i in range(500):
+        m.put(f"k{i}", [i])
+    m.save()
+    files = sorted(path.glob("*.pickle"))
+    assert len(files) == SHARDS
+    before = {f.name: f.stat().st_mtime_ns for f in files}
+    for f in files:                       # an old timestamp, so that a rewrite shows
+        os.utime(f, ns=(1, 1))
+    m = Memo(path, "v1")
+    for i in range(500):
+        if i != 7:
+            assert m.get(f"k{i}") == [i]
+    assert m.get("new") is None
+    m.put("new", ["x"])
+    m.save()                              # k7 dropped, "new" added: at most two shards
+    rewritten = {f.name for f in path.glob("*.pickle") if f.stat().st_mtime_ns != 1}
+    assert rewritten == {f"{shard_of('k7'):02d}.pickle", f"{shard_of('new'):02d}.pickle"}
+    assert before.keys() == {f.name for f in path.glob("*.pickle")}
+    again = Memo(path, "v1")
+    assert again.stored.keys() == {f"k{i}" for i in range(500) if i != 7} | {"new"}
+    assert again.get("new") == ["x"]
+
+
+def test_old_one_file_memo_is_removed(tmp_path):
+    root = make_repo(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "records.pickle").write_bytes(b"old")
+    assert _load(root, cache)[1] == []
+    assert not (cache / "records.pickle").exists()

@@ -87,6 +87,12 @@ def test_practice_section_context_and_charts():
     rows = list(csv.reader(io.StringIO(site.csvs[chart["csv"]][1:])))
     assert rows[0][:5] == ["单位", "指标", "年月", "距实施（月）", "本单位数值"]
     assert ["柳庄派出所", "刑事警情", "2021-04", "0"] == rows[1 + 19 + 12][:4]
+    # a unit named like a formula stays text in the chart's CSV (its numbers stay numbers)
+    records.units["liuzhuang-pcs"].name = "=HYPERLINK(\"http://example.invalid\",\"柳庄\")"
+    evil = statpages.site_stats(stats.build(records)).csvs[chart["csv"]]
+    rows = list(csv.reader(io.StringIO(evil[1:])))
+    assert {r[0] for r in rows[1:]} == {"'" + records.units["liuzhuang-pcs"].name}
+    assert rows[1 + 19 + 12][3] == "0" and all(not c.startswith(("=", "+", "@")) for r in rows for c in r)
     # the article's claim beside the comparison
     claims = {r[0]: r for r in sec["claims"]["rows"]}
     assert claims["刑事警情"][1:] == ["同比下降 28.4%（2021年4-10月）", "刑事警情：↓3.1 起（↓31.6%）", "方向一致"]
