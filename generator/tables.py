@@ -38,6 +38,8 @@ import html
 import posixpath
 import re
 
+from . import messages as M
+
 _BLOCK = re.compile(r'^(?:<table class="jy-table[ "].*?^</table>'
                     r'|<div class="jy-block">\n(.*?)\n?^</div><!--jy-block-->)$', re.M | re.S)
 _MARK = "<!--jingyan-table-{}-->"
@@ -71,12 +73,12 @@ def _resolve(value: str, page, files, problems: list[str]) -> str:
     if not path:
         return value   # an anchor on the page itself
     if _OUTSIDE.match(path) or path.startswith("//"):
-        problems.append(f"页面 {page.src_uri} 的预生成 HTML 链接到网站之外：{url}（只能链接网站内的文件）")
+        problems.append(M.BLOCK_LINK_OUTSIDE.format(page=page.src_uri, url=url))
         return value
     target_uri = posixpath.normpath(posixpath.join(posixpath.dirname(page.src_uri), path))
     target = files.get_file_from_path(target_uri)
     if target is None:
-        problems.append(f"页面 {page.src_uri} 的预生成 HTML 链接的文件不存在：{url}")
+        problems.append(M.BLOCK_LINK_MISSING.format(page=page.src_uri, url=url))
         return value
     return html.escape(target.url_relative_to(page) + hash_ + fragment, quote=True)
 
