@@ -206,3 +206,7 @@ COMPILE_PANGO = ("WeasyPrint 还需要系统的 Pango 排版库：Debian/Ubuntu 
 COMPILE_WRITTEN = "✔ 已生成 {kind}：{path}（收录 {n} 条经验做法，{pages}{kib} KB，用时 {secs:.1f} 秒）"
 COMPILE_NOT_WRITTEN = "没有生成文件{kept}。"
 COMPILE_KEPT = "，原有的 {path} 保持不变"
+
+# --- pre-rendered HTML in a page (generator/tables.py): a template's link the build cannot resolve
+BLOCK_LINK_MISSING = "页面 {page} 的预生成 HTML 链接的文件不存在：{url}"
+BLOCK_LINK_OUTSIDE = "页面 {page} 的预生成 HTML 链接到网站之外：{url}（只能链接网站内的文件）"

@@ -487,17 +487,23 @@ class Planner:
                 "cls": h["cls"], "notes": md("；".join(h["notes"]))}
 
     def effects_page(self) -> PageSpec:
-        """成效对照 under 统计: practices ranked by their estimate, a table a headline metric."""
-        L = Linker(self.r, EFFECTS_PAGE)
+        """成效对照 under 统计: practices ranked by their estimate, a table a headline metric.
+        The tables are pre-rendered HTML (partials/table.md.j2): plain text, escaped
+        by the template; practice links relative to this page's source file."""
         page = self.effects.effects_page
-        blocks = [{**b, "metric": md(b["metric"]),
-                   "rows": [{**row, "practice": L.to(self.r.practices[row["practice"]].title,
-                                                     practice_path(row["practice"])),
-                             **{k: md(row[k]) for k in ("unit", "estimate", "rank", "level", "notes")}}
-                            for row in b["rows"]]} for b in page["blocks"]]
-        without = [L.practice(self.r.practices[pid]) for pid in page["without"]]
+        header = ["序号", "做法", "单位", "相对对照组的差异", "排名 k/N", "对照组", "说明"]
+        blocks = [{"metric": md(b["metric"]), "direction": b["direction"],
+                   "table": {"header": header, "rows": [
+                       [row["place"],
+                        {"text": plain(self.r.practices[row["practice"]].title),
+                         "href": rel_link(EFFECTS_PAGE, practice_path(row["practice"]))},
+                        row["unit"], {"text": row["estimate"], "change": row["cls"]},
+                        row["rank"], row["level"], row["notes"]] for row in b["rows"]]}}
+                  for b in page["blocks"]]
+        without = [Linker(self.r, EFFECTS_PAGE).practice(self.r.practices[pid]) for pid in page["without"]]
         return PageSpec(EFFECTS_PAGE, "effects_index.md.j2", "成效对照",
-                        {"page": page, "blocks": blocks, "without": without})
+                        {"page": page, "blocks": blocks, "without": without,
+                         "align": ["right", "left", "left", "right", "right", "left", "left"]})
 
     def all_pages(self) -> list[PageSpec]:
         pages = self.index_pages()
@@ -552,6 +558,7 @@ def make_env(root: Path, override_dir: str | None = None, site_root: Path | None
         lstrip_blocks=True,
     )
     env.filters["md"] = md
+    env.filters["plain"] = plain   # before `e` in pre-rendered HTML (generator/tables.py)
     return env
 
 

@@ -5,9 +5,10 @@ on_config  load → validate → compute → plan pages and charts (fails the bu
            charts in the background (charts.Drawing), beside MkDocs
 on_files   render the planned pages and add them, the CSVs, and the charts
            as files MkDocs links to but does not copy
-on_page_markdown / on_post_page  set the pre-rendered statistics tables
-           aside before Markdown and put them back after every other plugin
-           (search, privacy) has read the page (generator/tables.py)
+on_page_markdown / on_post_page  set the pre-rendered HTML (statistics tables,
+           the 成效对照 section and ranking) aside before Markdown, its links
+           resolved to the built pages, and put it back after every other
+           plugin (search, privacy) has read the page (generator/tables.py)
 on_env     theme templates without indentation (generator/htmlmin.py); memoise
            Material's navigation sidebar for pages outside the nav
            (generator/navmemo.py): the same HTML on every record page of a folder
@@ -250,7 +251,9 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
 
     @event_priority(100)  # first: no other plugin sees the tables in the Markdown
     def on_page_markdown(self, markdown, page, config, files):
-        markdown, page.jingyan_tables = tables.set_aside(markdown)
+        markdown, page.jingyan_tables, problems = tables.set_aside(markdown, page.file.src_uri, files)
+        for problem in problems:  # a warning: a strict build fails, as on a broken Markdown link
+            log.warning(problem)
         return markdown
 
     @event_priority(-100)  # last: after search read the page and privacy scanned it

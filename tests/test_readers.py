@@ -31,6 +31,7 @@ PAGE_TYPES = {
     "警务品牌": "brands/sitou-gongzuofa/",
     "单位（含统计）": "units/xiagezhuang-pcs/",
     "统计": "stats/",
+    "成效对照排名": "stats/effects/",
     "经验做法索引": "practices/",
     "分类": "categories/fengqiao/",
     "标签": "tags/",

@@ -74,7 +74,8 @@ def test_tables_set_aside_and_put_back_exactly():
     md = ("# 标题\n\n<table class=\"jy-table jy-align-lr\">\n<tr><td>1</td></tr>\n</table>\n\n文字 "
           "<table class=\"jy-table\">不在行首</table>\n\n<table class=\"jy-table jy-align-rlr\">\n<tr><td>&lt;b&gt;"
           "</td></tr>\n</table>\n")
-    out, aside = tables.set_aside(md)
+    out, aside, problems = tables.set_aside(md)
+    assert problems == []
     assert len(aside) == 2 and "<tr>" not in out.replace("不在行首", "")
     assert "<!--jingyan-table-0-->" in out and "<!--jingyan-table-1-->" in out
     assert tables.put_back(out, aside) == md
