@@ -342,6 +342,16 @@ def _text_width(text: str, points: float) -> float:
     return em * points / 72
 
 
+def _fit(text: str, points: float, width: float) -> str:
+    """`text` cut to `width` inches with "…" (a 100-character unit name would
+    leave a bar chart no room; the full name is in the chart's CSV and table)."""
+    if _text_width(text, points) <= width:
+        return text
+    while text and _text_width(text + "…", points) > width:
+        text = text[:-1]
+    return text + "…"
+
+
 DASHED = (0, (4, 2.5))
 KEY_ROW, KEY_HANDLE, KEY_GAP, KEY_SPACE = 0.2, 0.3, 0.07, 0.2   # inches
 KEY_SIZE = 9
@@ -439,7 +449,8 @@ class _TrendCanvas:
         heights = [rows_i * KEY_ROW + 0.06 + AX_HEIGHT for rows_i in rows]
         height = HEAD + SUBTITLE + sum(heights) + PANEL_GAP * (len(panels) - 1) + FOOT
         fig.set_size_inches(WIDTH, height)
-        fig.suptitle(data["title"], x=0.1 / WIDTH, y=1 - 0.08 / height, ha="left", va="top", color=TEXT)
+        fig.suptitle(_fit(data["title"], STYLE["figure.titlesize"], WIDTH - 0.2), x=0.1 / WIDTH,
+                     y=1 - 0.08 / height, ha="left", va="top", color=TEXT)
         fig.subplots_adjust(left=left / WIDTH, right=1 - right / WIDTH)
         x = list(range(1, 13))
         top = height - HEAD - SUBTITLE
@@ -480,12 +491,15 @@ class _TrendCanvas:
 
 # Ranking and 成效对照 layout, inches (see _ranking_figure, _EffectCanvas).
 PANEL_HEAD, TICK_ROW, BAR, EFFECT_AX = 0.26, 0.24, 0.26, 1.7
+NAME_MAX = 0.4 * WIDTH   # inches for a ranking chart's unit names; longer ones end in "…"
 
 
 def _head(fig, data: dict, height: float) -> list:
     """The chart's title at the top left; 样例数据 at the top right for sample
     data (returned: a reused figure removes it before the next chart)."""
-    fig.suptitle(data["title"], x=0.1 / WIDTH, y=1 - 0.08 / height, ha="left", va="top", color=TEXT)
+    room = WIDTH - 0.2 - (_text_width(SAMPLE_LABEL, 9.5) + 0.15 if data.get("sample") else 0)
+    fig.suptitle(_fit(data["title"], STYLE["figure.titlesize"], room), x=0.1 / WIDTH, y=1 - 0.08 / height,
+                 ha="left", va="top", color=TEXT)
     if data.get("sample"):
         return [fig.text(1 - 0.08 / WIDTH, 1 - 0.1 / height, SAMPLE_LABEL, ha="right", va="top", fontsize=9.5,
                          color=SAMPLE)]
@@ -502,6 +516,7 @@ def _ranking_figure(data: dict):
 
     units, panels = data["units"], data["panels"]
     n = len(units)
+    units = [_fit(u, 9, NAME_MAX) for u in units]
     left = max([_text_width(u, 9) for u in units] or [0.0]) + 0.2     # names, tick pad
     right = 0.12
     ax_h = BAR * n + 0.1

@@ -226,3 +226,20 @@ def test_plan_matches_the_sections():
     assert {c["chart"] for c in sec["charts"]} | {sec["ranking"]["chart"]} <= names
     assert all(n.startswith("charts/") and n.endswith(".svg") and n.isascii() for n in names)
     assert set(charts.csv_files(model)) == {n[:-4] + ".csv" for n in names}
+
+
+def test_every_chart_draws_for_a_unit_name_as_long_as_the_validator_allows():
+    """A 100-character name (validate's limit) once left a ranking chart no room
+    for its bars and failed the build; now it ends in "…" (the CSV has it whole)."""
+    from dataclasses import replace
+    records = make_records(4)
+    long = ("河西县公安局十里桥镇" * 10)[:99] + "所"
+    assert len(long) == 100
+    records.units["s1"] = replace(records.units["s1"], name=long)
+    specs = charts.plan_charts(stats.build(records))
+    ranking = [s for s in specs if "ranking" in s.name]
+    assert ranking
+    for spec in specs:
+        svg = svg_of(spec)
+        assert long not in svg
+    assert "…" in svg_of(ranking[0])
