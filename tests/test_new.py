@@ -1,13 +1,13 @@
 """`jingyan new …` and the pinyin ids (generator/naming.py), run on temporary repositories."""
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import units_repo
 from generator.cli import main
 from generator.naming import load_phrases, parse_phrases, slug_from_name, split_unit_name
 from generator.validate import load_records
@@ -24,13 +24,7 @@ UNITS = {
 
 def make_repo(tmp_path: Path, units: dict[str, str] = UNITS) -> Path:
     """A minimal repository: the real site_config/ and a few unit records."""
-    root = tmp_path / "repo"
-    shutil.copytree(REPO / "site_config", root / "site_config")
-    for sub in ("units", "practices", "brands", "stats"):
-        (root / "records" / sub).mkdir(parents=True)
-    for uid, text in units.items():
-        (root / "records" / "units" / f"{uid}.yml").write_text(text, encoding="utf-8")
-    return root
+    return units_repo(tmp_path / "repo", units)
 
 
 def run(root: Path, *argv: str) -> int:
