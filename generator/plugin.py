@@ -40,6 +40,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
 from . import dirty, htmlmin, lunr_index, navmemo, orientation, resources, tables
+from .pagememo import PageMemo
 from . import messages as M
 from .cache import CACHE_DIR
 from .charts import ChartError, ChartSpec, Drawing, place
@@ -55,6 +56,7 @@ from .validate import load_records, unlinked_unit_warnings
 log = logging.getLogger("mkdocs.plugins.jingyan")
 OFFLINE_SHIM = "assets/javascripts/iframe-worker/shim.js"
 WATCHED = ("records", "templates", "site_config")
+PAGE_MEMO = "page-memo"   # Markdown conversions and search parses of earlier builds (generator/pagememo.py)
 
 
 class LaterFile(File):
@@ -170,6 +172,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         self.specs = {p.path: p for p in self.pages}
         progress("compute", pages=len(self.pages), charts=len(self.charts), words=words, seconds=f"{time.perf_counter() - t:.2f}")
         config.nav = self.navigation(config)
+        self.page_memo = PageMemo(self.root / self.config.cache_dir / PAGE_MEMO)
         return config
 
     def publish_compilations(self, records) -> list:
@@ -247,6 +250,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
     def on_env(self, env, config, files):
         htmlmin.install(env)  # theme templates without their indentation (lighter pages)
         self.nav_memo = navmemo.install(env)
+        self.page_memo.install_search_parse()
         return env
 
     @event_priority(100)  # first: no other plugin sees the tables in the Markdown
@@ -254,6 +258,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         markdown, page.jingyan_tables, problems = tables.set_aside(markdown, page.file.src_uri, files)
         for problem in problems:  # a warning: a strict build fails, as on a broken Markdown link
             log.warning(problem)
+        self.page_memo.remember(page)   # its conversion, unless a build before made the same one
         return markdown
 
     @event_priority(-100)  # last: after search read the page and privacy scanned it
@@ -287,6 +292,11 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
             progress("nav", reused=memo.hits, rendered=memo.misses)
         if self.unbuilt:
             progress("dirty", skipped=len(self.unbuilt))
+        memo, self.page_memo = self.page_memo, None
+        memo.uninstall_search_parse()
+        memo.save()
+        progress("memo", converted=memo.converted, parsed=memo.parsed,
+                 reused=memo.memo.hits)
         counts = save_segment_cache()
         if counts:
             progress("segments", **counts)
@@ -328,6 +338,9 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
     on_post_build = CombinedEvent(_before_search_index, _after_search_index, _place_charts)
 
     def on_build_error(self, error):
+        memo, self.page_memo = getattr(self, "page_memo", None), None
+        if memo is not None:
+            memo.uninstall_search_parse()   # and nothing saved: the next build converts afresh
         drawing, self.drawing = getattr(self, "drawing", None), None
         if drawing is not None:
             drawing.cancel()

@@ -140,8 +140,23 @@ def _change_chart_style(tree: Path, root: Path) -> None:
     charts._environment_hash.cache_clear()
 
 
+def _change_markdown_config(tree: Path, root: Path) -> None:
+    """An option of a Markdown extension: every converted page changes (the page memo's key)."""
+    cfg = root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("permalink_title: 本节链接", "permalink_title: 链接到本节"),
+                   encoding="utf-8")
+
+
+def _change_guide_page(tree: Path, root: Path) -> None:
+    """A hand-written page, and a new one it links to: a page added changes links elsewhere."""
+    guide = sorted((root / "docs/guide").glob("*.md"))[0]
+    guide.write_text(guide.read_text(encoding="utf-8") + "\n\n另见[新页](extra-note.md)。\n", encoding="utf-8")
+    (root / "docs/guide/extra-note.md").write_text("# 补充说明\n\n一段补充。\n", encoding="utf-8")
+
+
 def test_incremental_builds_equal_clean_builds(tmp_path, env, monkeypatch):
-    """Change a record, a template, a metric and the chart style in turn; after
+    """Change a record, a template, a metric, the chart style, a Markdown option
+    and a hand-written page in turn; after
     each, a build over the previous site and cache equals a clean build."""
     monkeypatch.setattr(charts, "STYLE", dict(charts.STYLE))   # _change_chart_style edits the copy
     charts._environment_hash.cache_clear()
@@ -149,7 +164,8 @@ def test_incremental_builds_equal_clean_builds(tmp_path, env, monkeypatch):
     shutil.copytree(FIXTURE, tree)
     root, site = private_root(tmp_path / "root"), tmp_path / "site"
     assert build(root, tree, site) == 0
-    for step, change in enumerate((_change_record, _change_template, _change_metric, _change_chart_style)):
+    for step, change in enumerate((_change_record, _change_template, _change_metric, _change_chart_style,
+                                    _change_markdown_config, _change_guide_page)):
         before = files_of(site)
         change(tree, root)
         assert build(root, tree, site) == 0

@@ -1,0 +1,233 @@
+"""Markdown conversion and the search plugin's HTML parse, remembered from build to build.
+
+    memo = PageMemo(cache_dir / "page-memo")   # on_config
+    memo.remember(page)                        # on_page_markdown: page.render goes through the memo
+    memo.install_search_parse()                # the search plugin's Parser goes through the memo
+    memo.save()                                # on_post_build (only when the build succeeds)
+
+In a warm build of a province (9,400 pages) MkDocs spent about 40% of the
+whole CPU time converting Markdown and another 10% in the search plugin
+parsing each page's HTML again, though nearly every page was the same as in
+the build before. Both are pure functions of what this module keys them by,
+so a page whose inputs are unchanged takes its results from the memo.
+
+A page's conversion is keyed by
+  - its Markdown text as MkDocs converts it (after every plugin's
+    on_page_markdown: the tables set aside, the tags plugin's changes),
+  - its source path and URL (relative links are written from there),
+  - every file of the site, each source path with its URL (links are checked
+    and resolved among them: a page added or removed re-converts every page),
+  - the Markdown extensions and their options, MkDocs' validation settings and
+    use_directory_urls, and the versions of the packages that convert,
+and stores what MkDocs' Page.render sets: the HTML, the table of contents,
+the title found in it, the anchors it has and the anchor links it makes, and
+every message the conversion logged (replayed on a hit, so a broken link
+warns, and fails a strict build, every time as before).
+
+The search parse is keyed by the page's HTML alone (Material's Parser is a
+pure function of it); segmentation and the entries are still made by the
+search plugin as usual, through the segment cache (generator/search.py).
+
+The extension options must be describable (names, plain values, functions by
+their qualified name): when a configuration holds anything else, such as an
+extension instance, the memo stays off for that build rather than risk a key
+that misses a change.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+from collections.abc import Mapping
+from importlib import metadata
+from pathlib import Path
+
+from .cache import Memo, source_hash
+
+log = logging.getLogger("mkdocs.plugins.jingyan")
+PACKAGES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material")
+# loggers a conversion may write to: MkDocs' own (links, anchors) and Python-Markdown's
+LOGGERS = ("mkdocs", "MARKDOWN")
+
+
+class _Unstable(Exception):
+    """A configuration value with no stable description."""
+
+
+def _stable(value):
+    """`value` as plain JSON data that is equal between two builds exactly when
+    the configurations are equal; raises _Unstable when that cannot be said."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, Mapping):   # dicts, and MkDocs' nested Config objects
+        return [[str(k), _stable(v)] for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
+    if isinstance(value, (list, tuple)):
+        return [_stable(v) for v in value]
+    if isinstance(value, functools.partial):
+        return {"partial": _stable(value.func), "args": _stable(value.args), "keywords": _stable(value.keywords)}
+    if callable(value) and getattr(value, "__qualname__", "") and "<" not in value.__qualname__:
+        return f"{value.__module__}.{value.__qualname__}"   # a module-level function or class
+    raise _Unstable(type(value).__name__)
+
+
+def _versions() -> list[str]:
+    out = []
+    for name in PACKAGES:
+        try:
+            out.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name}=?")
+    return out
+
+
+class _Capture(logging.Handler):
+    """The messages logged while one page is converted."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.records: list[list] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append([record.name, record.levelno, record.getMessage()])
+
+
+class PageMemo:
+    def __init__(self, folder: Path):
+        from . import pagememo
+        self.memo = Memo(folder, source_hash(pagememo) + "|" + ",".join(_versions()))
+        self.converted = self.parsed = 0   # misses, for the progress line
+        self._site_key: str | None = None
+        self._files_id = None
+
+    # -- Markdown conversion --------------------------------------------------
+
+    def remember(self, page) -> None:
+        """Route this page's `render` through the memo (MkDocs calls
+        page.render(config, files) right after the on_page_markdown events)."""
+        page.render = functools.partial(self._render, page)
+
+    def _site(self, config, files) -> str | None:
+        """What every page's conversion shares: None when it cannot be described."""
+        if self._files_id != id(files):
+            self._files_id = id(files)
+            try:
+                described = json.dumps([_stable(list(config["markdown_extensions"])),
+                                        _stable(dict(config["mdx_configs"] or {})),
+                                        _stable(dict(config["validation"])), bool(config["use_directory_urls"])],
+                                       ensure_ascii=False)
+            except _Unstable as e:
+                log.debug("jingyan: Markdown 记忆关闭（配置中有无法描述的值：%s）", e)
+                self._site_key = None
+                return None
+            h = hashlib.sha256(described.encode("utf-8"))
+            for f in sorted(files, key=lambda f: f.src_uri):
+                h.update(f"{f.src_uri}\0{f.url}\0{f.inclusion.name}\n".encode("utf-8", "surrogatepass"))
+            self._site_key = h.hexdigest()
+        return self._site_key
+
+    def _render(self, page, config, files) -> None:
+        from mkdocs.structure.pages import Page
+        from mkdocs.structure.toc import get_toc
+        site = self._site(config, files)
+        if site is None or page.markdown is None:
+            return Page.render(page, config, files)
+        h = hashlib.sha256(site.encode())
+        for part in (page.file.src_uri, page.url, page.markdown):
+            h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        key = "md:" + h.hexdigest()
+        found = self.memo.get(key)
+        if found is None:
+            found = self._convert(page, config, files)
+            self.memo.put(key, found)
+            self.converted += 1
+        else:
+            for name, level, message in found["log"]:
+                logging.getLogger(name).log(level, message)
+        page.content = found["content"]
+        page.toc = get_toc(found["toc"])
+        page._title_from_render = found["title"]
+        page.present_anchor_ids = set(found["anchors"])
+        if found["links"] is not None:
+            page.links_to_anchors = {f: links for uri, links in found["links"].items()
+                                     if (f := files.get_file_from_path(uri)) is not None}
+
+    @staticmethod
+    def _convert(page, config, files) -> dict:
+        """MkDocs' own Page.render, and what it set, as plain data."""
+        from mkdocs.structure.pages import Page
+        capture = _Capture()
+        loggers = [logging.getLogger(n) for n in LOGGERS]
+        for lg in loggers:
+            lg.addHandler(capture)
+        try:
+            Page.render(page, config, files)
+        finally:
+            for lg in loggers:
+                lg.removeHandler(capture)
+        links = page.links_to_anchors
+        return {"content": page.content, "toc": [_token(a) for a in page.toc], "title": page._title_from_render,
+                "anchors": sorted(page.present_anchor_ids or ()),
+                "links": None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
+                "log": capture.records}
+
+    # -- the search plugin's HTML parse ---------------------------------------
+
+    def install_search_parse(self) -> bool:
+        """Material's search Parser through the memo; False (nothing changed) if
+        Material no longer has the parts this relies on."""
+        try:
+            from material.plugins.search import plugin as search
+            Parser, Section, Element = search.Parser, search.Section, search.Element
+        except Exception:
+            return False
+        original = getattr(Parser, "__jingyan_original__", Parser)   # `mkdocs serve`: installed again
+        memo = self
+
+        class MemoParser(original):
+            def feed(self, data):
+                self._jy_key = "search:" + hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+                found = memo.memo.get(self._jy_key)
+                if found is None:
+                    return super().feed(data)
+                self._jy_found = True
+                self.data = [_section(Section, Element, s) for s in found]
+
+            def close(self):
+                if getattr(self, "_jy_found", False):
+                    return
+                super().close()
+                key = getattr(self, "_jy_key", None)
+                if key is not None:
+                    memo.memo.put(key, [[s.el.tag, dict(s.el.attrs), s.depth, s.id, list(s.title), list(s.text)]
+                                        for s in self.data])
+                    memo.parsed += 1
+
+        MemoParser.__jingyan_original__ = original
+        search.Parser = MemoParser
+        return True
+
+    def uninstall_search_parse(self) -> None:
+        try:
+            from material.plugins.search import plugin as search
+        except Exception:
+            return
+        original = getattr(search.Parser, "__jingyan_original__", None)
+        if original is not None:
+            search.Parser = original
+
+    def save(self) -> None:
+        self.memo.save()
+
+
+def _section(Section, Element, stored):
+    tag, attrs, depth, id_, title, text = stored
+    s = Section(Element(tag, attrs), depth)
+    s.id, s.title, s.text = id_, list(title), list(text)
+    return s
+
+
+def _token(anchor) -> dict:
+    """A table-of-contents entry as the token MkDocs made it from (get_toc's input)."""
+    return {"name": str(anchor.title), "id": str(anchor.id), "level": anchor.level,
+            "children": [_token(c) for c in anchor.children]}
