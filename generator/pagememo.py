@@ -1,6 +1,8 @@
-"""Markdown conversion and the search plugin's HTML parse, remembered from build to build.
+"""Our templates' Markdown, MkDocs' conversion of it and the search plugin's
+HTML parse, remembered from build to build.
 
     memo = PageMemo(cache_dir / "page-memo")   # on_config
+    text = memo.render(env, spec, render_page) # on_files: a page's Markdown from our templates
     memo.remember(page)                        # on_page_markdown: page.render goes through the memo
     memo.install_search_parse()                # the search plugin's Parser goes through the memo
     memo.save()                                # on_post_build (only when the build succeeds)
@@ -24,6 +26,13 @@ the title found in it, the anchors it has and the anchor links it makes, and
 every message the conversion logged (replayed on a hit, so a broken link
 warns, and fails a strict build, every time as before).
 
+A page's Markdown from our Jinja templates (about 8 s of a warm province
+build) is keyed by the page's context, pickled without back-references (so
+the key does not depend on which equal strings happen to be one object),
+its template name, title, tags and search flag, every template file the
+environment can load, and the code of generator/pages.py (its filters and
+front matter). A context that cannot be pickled is simply rendered.
+
 The search parse is keyed by the page's HTML alone (Material's Parser is a
 pure function of it); segmentation and the entries are still made by the
 search plugin as usual, through the segment cache (generator/search.py).
@@ -37,7 +46,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
+import pickle
 import logging
 from collections.abc import Mapping
 from importlib import metadata
@@ -96,9 +107,33 @@ class PageMemo:
     def __init__(self, folder: Path):
         from . import pagememo
         self.memo = Memo(folder, source_hash(pagememo) + "|" + ",".join(_versions()))
-        self.converted = self.parsed = 0   # misses, for the progress line
+        self.rendered = self.converted = self.parsed = 0   # misses, for the progress line
+        self._templates_id = self._templates_key = None
         self._site_key: str | None = None
         self._files_id = None
+
+    # -- our templates --------------------------------------------------------
+
+    def render(self, env, spec, render_page) -> str:
+        """render_page(env, spec), or what it returned for the same inputs before."""
+        if self._templates_id != id(env):
+            self._templates_id, self._templates_key = id(env), _templates_digest(env)
+        try:
+            buffer = io.BytesIO()
+            pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.fast = True   # no memo: equal contexts give equal bytes, whatever is shared
+            pickler.dump((spec.path, spec.template, spec.title, spec.tags, spec.search, spec.context))
+        except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+            return render_page(env, spec)
+        h = hashlib.sha256(self._templates_key.encode())
+        h.update(buffer.getbuffer())
+        key = "tpl:" + h.hexdigest()
+        found = self.memo.get(key)
+        if found is None:
+            found = render_page(env, spec)
+            self.memo.put(key, found)
+            self.rendered += 1
+        return found
 
     # -- Markdown conversion --------------------------------------------------
 
@@ -218,6 +253,21 @@ class PageMemo:
 
     def save(self) -> None:
         self.memo.save()
+
+
+def _templates_digest(env) -> str:
+    """Every file the environment's loader can read, and the code that renders with it."""
+    from . import pages
+    h = hashlib.sha256(source_hash(pages).encode())
+    for folder in getattr(env.loader, "searchpath", None) or []:
+        root = Path(folder)
+        h.update(b"\0dir\0" + str(root).encode("utf-8", "surrogatepass"))
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            h.update(path.relative_to(root).as_posix().encode("utf-8", "surrogatepass") + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    if not getattr(env.loader, "searchpath", None):
+        h.update(str(id(env)).encode())   # an unknown loader: never matches another build
+    return h.hexdigest()
 
 
 def _section(Section, Element, stored):

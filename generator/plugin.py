@@ -232,7 +232,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
                 return path
 
             for spec in self.pages:
-                files.append(dirty.page_file(config, once(spec.path), render_page(env, spec)))
+                files.append(dirty.page_file(config, once(spec.path), self.page_memo.render(env, spec, render_page)))
             for name, text in sorted(self.csvs.items()):
                 files.append(File.generated(config, once(name), content=text))
             for name, path in sorted((n, p) for c in self.compilations for n, p in c.files.items()):
@@ -295,7 +295,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         memo, self.page_memo = self.page_memo, None
         memo.uninstall_search_parse()
         memo.save()
-        progress("memo", converted=memo.converted, parsed=memo.parsed,
+        progress("memo", rendered=memo.rendered, converted=memo.converted, parsed=memo.parsed,
                  reused=memo.memo.hits)
         counts = save_segment_cache()
         if counts:

@@ -20,7 +20,7 @@ from pathlib import Path
 STAGES = {"load+validate": "读取并检查记录", "compute": "计算统计、规划页面",
           "render": "生成 Markdown 页面", "charts": "绘制图表", "segments": "搜索分词",
           "dirty": "只重建有变化的页面", "search": "预建搜索索引", "compile": "经验汇编",
-          "nav": "导航侧栏", "memo": "Markdown 转换与搜索解析"}
+          "nav": "导航侧栏", "memo": "页面模板、Markdown 转换与搜索解析"}
 LABELS = {"units": "单位", "practices": "做法", "brands": "品牌", "stats_files": "统计文件",
           "pages": "页面", "charts": "图表", "words": "分词词条", "drawn": "新绘制", "cached": "沿用缓存", "segmented": "新分词", "seconds": "秒",
           "skipped": "未变而跳过的页面", "documents": "条目", "kib": "大小（KB）",
