@@ -23,6 +23,7 @@ browser builds the index itself, as Material always did.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -219,9 +220,11 @@ def unpack(text: str) -> list[int]:
     return flat
 
 
-def build(config: dict, docs: list[dict]) -> dict:
+def build(config: dict, docs: list[dict], memo=None) -> dict:
     """The packed inverted index Material's worker would build for these
-    documents (format 3, see LOADER)."""
+    documents (format 3, see LOADER). `memo` (get/put, e.g. cache.Memo)
+    remembers each document's terms and positions from build to build:
+    tokenizing is most of the work, and most documents are unchanged."""
     if config.get("lang") != ["zh"] or set(config.get("pipeline") or []) & {"trimmer", "stopWordFilter"}:
         # With lang zh the index pipeline is lunr.zh's stemmer, which returns
         # every word unchanged; other languages stem, trim or drop words.
@@ -233,15 +236,10 @@ def build(config: dict, docs: list[dict]) -> dict:
         raise Unsupported("two documents share a location")
 
     postings: dict[str, list] = {}  # term -> [first-seen order, flat list per field]
+    salt = _memo_salt(config) if memo is not None else ""
     for n, doc in enumerate(docs):
-        for f, field in enumerate(fields):
-            value = doc.get(field)
-            if value is None:
-                continue
-            positions: dict[str, list[int]] = {}
-            for term, position in tokenize(value, [], separator):
-                positions.setdefault(term, []).append(position)
-            for term, found in positions.items():
+        for f, terms_of_field in enumerate(_document_terms(doc, fields, separator, memo, salt)):
+            for term, found in terms_of_field:
                 row = postings.get(term)
                 if row is None:
                     row = postings[term] = [len(postings)] + [[] for _ in fields]
@@ -252,6 +250,36 @@ def build(config: dict, docs: list[dict]) -> dict:
             "pipeline": ["stemmer"],  # the worker's search pipeline: Lunr's own stemmer
             "refs": refs, "terms": terms,
             "postings": [[postings[t][0], *map(_pack, postings[t][1:])] for t in terms]}
+
+
+def _document_terms(doc: dict, fields: list, separator: re.Pattern, memo, salt: str) -> list[list]:
+    """For each field, [term, positions] in first-seen order ([] for a missing field)."""
+    key = None
+    if memo is not None:
+        data = json.dumps([doc.get(field) for field in fields], ensure_ascii=False)
+        key = "lunr:" + hashlib.sha256((salt + data).encode("utf-8", "surrogatepass")).hexdigest()
+        found = memo.get(key)
+        if found is not None:
+            return found
+    out = []
+    for field in fields:
+        value = doc.get(field)
+        positions: dict[str, list[int]] = {}
+        if value is not None:
+            for term, position in tokenize(value, [], separator):
+                positions.setdefault(term, []).append(position)
+        out.append([[term, found] for term, found in positions.items()])
+    if key is not None:
+        memo.put(key, out)
+    return out
+
+
+def _memo_salt(config: dict) -> str:
+    """What a document's terms depend on besides its text: the separator, the
+    fields, and this module's code."""
+    from .cache import source_hash
+    from . import lunr_index
+    return json.dumps([config.get("separator"), list(config.get("fields") or []), source_hash(lunr_index)])
 
 
 # ------------------------------------------------------------- site and worker
@@ -270,7 +298,7 @@ PACKED = "lunr_index.json"
 CONFIG_ONLY = "search_config.json"
 
 
-def prebuild(site_dir: Path) -> dict | None:
+def prebuild(site_dir: Path, memo=None) -> dict | None:
     """Write site_dir/search/lunr_index.json for the search_index.json that
     Material wrote, name it in that file, and write search_config.json.
     Returns figures for the progress line, or None when there is no index
@@ -283,7 +311,7 @@ def prebuild(site_dir: Path) -> dict | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         config = data["config"]
         config.pop("prebuilt", None)
-        packed = build(config, data["docs"])
+        packed = build(config, data["docs"], memo)
     except (OSError, ValueError, KeyError, TypeError, Unsupported):
         (base / PACKED).unlink(missing_ok=True)
         if _bundle_patched(site_dir) and path.is_file():

@@ -292,11 +292,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
             progress("nav", reused=memo.hits, rendered=memo.misses)
         if self.unbuilt:
             progress("dirty", skipped=len(self.unbuilt))
-        memo, self.page_memo = self.page_memo, None
-        memo.uninstall_search_parse()
-        memo.save()
-        progress("memo", rendered=memo.rendered, converted=memo.converted, parsed=memo.parsed,
-                 reused=memo.memo.hits)
+        self.page_memo.uninstall_search_parse()
         counts = save_segment_cache()
         if counts:
             progress("segments", **counts)
@@ -305,6 +301,15 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
 
     @event_priority(-50)  # after the search plugin writes its index, before `offline` inlines it
     def _after_search_index(self, config):
+        memo, self.page_memo = self.page_memo, None
+        try:
+            self._prebuild_search(config, memo)
+        finally:
+            memo.save()
+            progress("memo", rendered=memo.rendered, converted=memo.converted, parsed=memo.parsed,
+                     reused=memo.memo.hits)
+
+    def _prebuild_search(self, config, memo):
         offline = config.plugins.get("material/offline")
         if offline and offline.config.enabled:
             return  # pages opened from file:// cannot fetch the packed index; the browser builds it
@@ -312,7 +317,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
             log.warning("jingyan: 未能让即时导航的网站地图在搜索就绪后再加载（Material 版本已变化？），"
                         "大型网站的搜索会晚一些可用。")
         t = time.perf_counter()
-        figures = lunr_index.prebuild(Path(config.site_dir))
+        figures = lunr_index.prebuild(Path(config.site_dir), memo.memo)
         if figures is None:
             return  # no search, or a configuration the browser must index itself
         if not lunr_index.patch_worker(Path(config.site_dir)):

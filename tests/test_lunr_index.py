@@ -218,3 +218,28 @@ def test_patch_worker_leaves_unknown_code_alone(tmp_path):
     (workers / "search.1234.min.js").write_text("self.onmessage=()=>{}", encoding="utf-8")
     assert not patch_worker(tmp_path)
     assert (workers / "search.1234.min.js").read_text(encoding="utf-8") == "self.onmessage=()=>{}"
+
+
+class _DictMemo(dict):
+    hits = 0
+
+    def get(self, key):
+        found = super().get(key)
+        self.hits += found is not None
+        return found
+
+    def put(self, key, value):
+        self[key] = value
+
+
+def test_a_memo_gives_the_same_index_and_is_used_for_unchanged_documents():
+    docs = [{"location": "a/", "title": "社区\u200b警务", "text": "<p>警务\u200b助理 走访 12 户</p>", "tags": ["调解"]},
+            {"location": "b/", "title": "调解", "text": "<p>矛盾\u200b纠纷 化解</p>"}]
+    plain = build(CONFIG, docs)
+    memo = _DictMemo()
+    assert build(CONFIG, docs, memo) == plain and memo.hits == 0
+    assert build(CONFIG, docs, memo) == plain and memo.hits == 2
+    changed = [docs[0], {**docs[1], "text": "<p>矛盾\u200b纠纷 调解</p>"}]
+    assert build(CONFIG, changed, memo) == build(CONFIG, changed) and memo.hits == 3
+    other = {**CONFIG, "separator": r"[\s\u200b]+"}             # another separator: not the same terms
+    assert build(other, docs, memo) == build(other, docs) and memo.hits == 3
