@@ -60,6 +60,7 @@ log = logging.getLogger("mkdocs.plugins.jingyan")
 PACKAGES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material")
 # loggers a conversion may write to: MkDocs' own (links, anchors) and Python-Markdown's
 LOGGERS = ("mkdocs", "MARKDOWN")
+SHARDS = 256
 
 
 class _Unstable(Exception):
@@ -106,7 +107,9 @@ class _Capture(logging.Handler):
 class PageMemo:
     def __init__(self, folder: Path):
         from . import pagememo
-        self.memo = Memo(folder, source_hash(pagememo) + "|" + ",".join(_versions()))
+        # 256 shards: a one-record change re-converts a few dozen pages, which
+        # then rewrite about a tenth of the memo instead of nearly all of it
+        self.memo = Memo(folder, source_hash(pagememo) + "|" + ",".join(_versions()), shards=SHARDS)
         self.rendered = self.converted = self.parsed = 0   # misses, for the progress line
         self._templates_id = self._templates_key = None
         self._site_key: str | None = None
