@@ -4,7 +4,10 @@ on_config  load → validate → compute → plan pages and charts (fails the bu
            with every problem when a record is wrong); start drawing the
            charts in the background (charts.Drawing), beside MkDocs
 on_files   render the planned pages and add them, the CSVs, and the charts
-           as files MkDocs links to but does not copy
+           as files MkDocs links to but does not copy. Each page's Markdown,
+           its conversion to HTML, the search plugin's parse of it and its
+           terms in the prebuilt index come from the page memo when their
+           inputs are unchanged (generator/pagememo.py)
 on_page_markdown / on_post_page  set the pre-rendered HTML (statistics tables,
            the 成效对照 section and ranking) aside before Markdown, its links
            resolved to the built pages, and put it back after every other
