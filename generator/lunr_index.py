@@ -260,7 +260,7 @@ def _document_terms(doc: dict, fields: list, separator: re.Pattern, memo, salt: 
         key = "lunr:" + hashlib.sha256((salt + data).encode("utf-8", "surrogatepass")).hexdigest()
         found = memo.get(key)
         if found is not None:
-            return found
+            return json.loads(found)
     out = []
     for field in fields:
         value = doc.get(field)
@@ -270,7 +270,7 @@ def _document_terms(doc: dict, fields: list, separator: re.Pattern, memo, salt: 
                 positions.setdefault(term, []).append(position)
         out.append([[term, found] for term, found in positions.items()])
     if key is not None:
-        memo.put(key, out)
+        memo.put(key, json.dumps(out, ensure_ascii=False, separators=(",", ":")))   # compact in memory
     return out
 
 
