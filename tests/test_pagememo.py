@@ -61,9 +61,31 @@ def snapshot(page) -> tuple:
             {f.src_uri: v for f, v in (page.links_to_anchors or {}).items()})
 
 
-def test_a_remembered_conversion_equals_the_conversion_and_logs_the_same(tmp_path, caplog):
+class Records(logging.Handler):
+    """What reaches the `mkdocs` logger (MkDocs' CLI stops it propagating to the root, where caplog listens)."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+    def clear(self):
+        self.records = []
+
+
+@pytest.fixture
+def mkdocs_log():
+    handler, logger = Records(), logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+
+
+def test_a_remembered_conversion_equals_the_conversion_and_logs_the_same(tmp_path, mkdocs_log):
+    caplog = mkdocs_log
     config, files = site(tmp_path, {"index.md": PAGE, "other.md": "# 另一页\n\n## 二 {#two}\n"})
-    caplog.set_level(logging.INFO)
     plain = render(config, files, "index.md", None)
     plain_log = [(r.name, r.levelno, r.getMessage()) for r in caplog.records]
     assert any("missing.md" in m for _, _, m in plain_log)   # the broken link is reported
