@@ -125,6 +125,7 @@ def add_packaged_assets(files, config) -> None:
 class JingyanPlugin(BasePlugin[JingyanConfig]):
     supports_multiple_instances = False
     compilations: list = []  # 经验汇编 published with the site (none unless site.yml lists some)
+    page_memo: PageMemo | None = None  # this build's (on_config to on_post_build)
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).parent
@@ -234,8 +235,10 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
                 seen.add(path.casefold())
                 return path
 
+            memo = self.page_memo
             for spec in self.pages:
-                files.append(dirty.page_file(config, once(spec.path), self.page_memo.render(env, spec, render_page)))
+                text = memo.render(env, spec, render_page) if memo else render_page(env, spec)
+                files.append(dirty.page_file(config, once(spec.path), text))
             for name, text in sorted(self.csvs.items()):
                 files.append(File.generated(config, once(name), content=text))
             for name, path in sorted((n, p) for c in self.compilations for n, p in c.files.items()):
@@ -253,7 +256,8 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
     def on_env(self, env, config, files):
         htmlmin.install(env)  # theme templates without their indentation (lighter pages)
         self.nav_memo = navmemo.install(env)
-        self.page_memo.install_search_parse()
+        if self.page_memo:
+            self.page_memo.install_search_parse()
         return env
 
     @event_priority(100)  # first: no other plugin sees the tables in the Markdown
@@ -261,7 +265,8 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         markdown, page.jingyan_tables, problems = tables.set_aside(markdown, page.file.src_uri, files)
         for problem in problems:  # a warning: a strict build fails, as on a broken Markdown link
             log.warning(problem)
-        self.page_memo.remember(page)   # its conversion, unless a build before made the same one
+        if self.page_memo:
+            self.page_memo.remember(page)   # its conversion, unless a build before made the same one
         return markdown
 
     @event_priority(-100)  # last: after search read the page and privacy scanned it
@@ -295,7 +300,8 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
             progress("nav", reused=memo.hits, rendered=memo.misses)
         if self.unbuilt:
             progress("dirty", skipped=len(self.unbuilt))
-        self.page_memo.uninstall_search_parse()
+        if self.page_memo:
+            self.page_memo.uninstall_search_parse()
         counts = save_segment_cache()
         if counts:
             progress("segments", **counts)
@@ -305,6 +311,8 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
     @event_priority(-50)  # after the search plugin writes its index, before `offline` inlines it
     def _after_search_index(self, config):
         memo, self.page_memo = self.page_memo, None
+        if memo is None:
+            return self._prebuild_search(config, None)
         try:
             self._prebuild_search(config, memo)
         finally:
@@ -320,7 +328,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
             log.warning("jingyan: 未能让即时导航的网站地图在搜索就绪后再加载（Material 版本已变化？），"
                         "大型网站的搜索会晚一些可用。")
         t = time.perf_counter()
-        figures = lunr_index.prebuild(Path(config.site_dir), memo.memo)
+        figures = lunr_index.prebuild(Path(config.site_dir), memo.memo if memo else None)
         if figures is None:
             return  # no search, or a configuration the browser must index itself
         if not lunr_index.patch_worker(Path(config.site_dir)):
@@ -346,7 +354,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
     on_post_build = CombinedEvent(_before_search_index, _after_search_index, _place_charts)
 
     def on_build_error(self, error):
-        memo, self.page_memo = getattr(self, "page_memo", None), None
+        memo, self.page_memo = self.page_memo, None
         if memo is not None:
             memo.uninstall_search_parse()   # and nothing saved: the next build converts afresh
         drawing, self.drawing = getattr(self, "drawing", None), None
