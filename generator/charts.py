@@ -26,7 +26,8 @@ drawn WIDTH inches wide with text of 9 pt or more and shown at most at their
 own width, so their text stays at 9 CSS px or more on a 390 px phone.
 
 A chart's file name in the cache is the SHA-256 of what it shows, the style,
-the font file, this module's source and the matplotlib version: a build with
+the font file, this module's source, statpages.fmt_percent's source and the
+matplotlib version (its tick choice): a build with
 unchanged inputs draws nothing, and same data → same bytes.
 """
 from __future__ import annotations
@@ -142,7 +143,10 @@ def _file_hash(path: str) -> str:
 @lru_cache(maxsize=1)
 def _environment_hash() -> str:
     from importlib.metadata import version   # not `import matplotlib`: a second in the main process
+    import inspect
+    # the ranking charts' value labels are statpages.fmt_percent's text
     env = {"version": CHART_VERSION, "code": _file_hash(__file__), "font": _file_hash(str(FONT_PATH)),
+           "format": hashlib.sha256(inspect.getsource(statpages.fmt_percent).encode()).hexdigest(),
            "style": sorted((k, repr(v)) for k, v in STYLE.items()), "matplotlib": version("matplotlib")}
     return hashlib.sha256(json.dumps(env, sort_keys=True).encode()).hexdigest()
 
@@ -299,15 +303,16 @@ class _Svg:
 
     def dots(self, points: list[tuple[float, float]], radius: float, colour: str, hollow: bool = False,
              alpha: float = 1.0) -> None:
-        """Matplotlib's "o" markers (edge 1 pt wide): filled ones as round caps
-        of zero-length strokes, one path for all; hollow ones as circles."""
+        """Matplotlib's "o" markers (edge 1 pt wide): filled ones as the round
+        caps of strokes 0.01 pt long, one path for all (PDF renderers skip
+        zero-length ones); hollow ones as circles."""
         if not points:
             return
         paint, a = _paint(colour, alpha)
         opacity = f";stroke-opacity:{_opacity(a)}" if a < 1 else ""
         if not hollow:
             rule = f"fill:none;stroke:{paint};stroke-width:{_f(2 * radius + 1)};stroke-linecap:round{opacity}"
-            d = "".join(f"M{_f(x)} {_f(y)}h0" for x, y in points)
+            d = "".join(f"M{_f(x)} {_f(y)}h.01" for x, y in points)
             self.body.append(f'<path class="{self._class(rule)}" d="{d}"/>')
             return
         rule = f"fill:none;stroke:{paint};stroke-width:1{opacity}"

@@ -229,7 +229,7 @@ def test_limits_and_ticks_are_matplotlibs(values):
 def test_markers_are_dots_and_rings():
     spec = effect_spec(1, *EFFECTS[1])
     svg = svg_of(spec)
-    assert svg.count("h0") == sum(v is not None for p in spec.data["panels"] for v in p["own"])
+    assert svg.count("h.01") == sum(v is not None for p in spec.data["panels"] for v in p["own"])
 
 
 def test_same_data_same_bytes(specs):
@@ -300,3 +300,25 @@ def test_every_chart_draws_for_a_unit_name_as_long_as_the_validator_allows():
         svg = svg_of(spec)
         assert long not in svg
     assert "…" in svg_of(ranking[0])
+
+
+def test_the_key_follows_the_code_the_style_and_the_value_format(specs, monkeypatch):
+    """Whatever changes a chart's bytes changes its cache key: this module's
+    source, the style (font sizes are read from it), the font, the format of
+    the ranking's value labels."""
+    spec = specs["charts/units/bureau/ranking.svg"]
+    charts._environment_hash.cache_clear()
+    before = charts.chart_key(spec)
+    assert svg_of(spec, rc={"axes.titlesize": 11}) != svg_of(spec)      # the style reaches the SVG
+    changes = [
+        lambda m: m.setitem(charts.STYLE, "axes.titlesize", 11),
+        lambda m: m.setattr(statpages, "fmt_percent", lambda v: f"{v:+.2f}%"),
+        lambda m: m.setattr(charts, "_file_hash", lambda p, h=charts._file_hash: h(p) + "x"),   # code or font
+    ]
+    for change in changes:
+        with monkeypatch.context() as m:
+            change(m)
+            charts._environment_hash.cache_clear()
+            assert charts.chart_key(spec) != before
+    charts._environment_hash.cache_clear()
+    assert charts.chart_key(spec) == before
