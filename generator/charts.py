@@ -683,7 +683,7 @@ def _ranking(canvas, data: dict, style: dict):
         span = (hi - lo) or 10.0
         pad = span * 0.6
         xlim = (lo - (pad if lo < 0 else span * 0.08), hi + (pad if hi > 0 else span * 0.08))
-        p = _Plot(left * 72, top * 72, plot_w * 72, ax_h * 72, xlim, (n - 0.5, -0.5))
+        p = _Plot(left * 72, top * 72, plot_w * 72, ax_h * 72, xlim, (max(n, 1) - 0.5, -0.5))   # best at the top
         top += ax_h + TICK_ROW + PANEL_GAP
         p.begin(c)
         for verdict in ("good", "bad", None):       # one path a colour, in a fixed order

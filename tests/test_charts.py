@@ -322,3 +322,22 @@ def test_the_key_follows_the_code_the_style_and_the_value_format(specs, monkeypa
             assert charts.chart_key(spec) != before
     charts._environment_hash.cache_clear()
     assert charts.chart_key(spec) == before
+
+
+@pytest.mark.parametrize("spec", [
+    charts.ChartSpec("a.svg", "ranking", {"title": "空", "units": [], "panels": [{"label": "x", "values": [],
+                                                                              "verdicts": []}]}),
+    charts.ChartSpec("b.svg", "ranking", {"title": "无值", "units": ["甲", "乙"],
+                                          "panels": [{"label": "x", "values": [None, None], "verdicts": [None, None]}]}),
+    charts.ChartSpec("c.svg", "trend", {"title": "无数据", "year": 2025, "panels": [
+        {"unit": "%", "mean": True, "lines": [{"label": "率", "colour": 0, "current": [None] * 12}]}]}),
+    charts.ChartSpec("d.svg", "trend", {"title": "全为零", "year": 2025, "previous_year": 2024, "panels": [
+        {"unit": "起", "lines": [{"label": "l", "colour": 9, "current": [0] * 12, "previous": [0] * 12}]}]}),
+    charts.ChartSpec("e.svg", "effect", {"title": "无数据", "axis_label": "指数", "months": ["m"] * 6, "start": 3,
+                                         "own_label": "o", "group_label": "g", "band_label": "b",
+                                         "panels": [{"label": "p", "own": [None] * 6, "group": [None] * 6,
+                                                     "low": [None] * 6, "high": [None] * 6}]}),
+], ids=lambda s: s.name)
+def test_charts_without_data_still_draw(spec):
+    root = svg_tree(svg_of(spec))
+    assert spec.data["title"] in [t.text for t in root.iter(f"{SVG_NS}text")]
