@@ -4,11 +4,18 @@
     python benchmarks/charts.py --stations 100  # a smaller synthetic set
     python benchmarks/charts.py --sample-only
     python benchmarks/charts.py --per-chart --records DIR   # CPU ms and KiB a chart, by kind
+    python benchmarks/charts.py --batch 113 --records DIR   # a small batch: this process or workers
 
 --per-chart draws every chart of a records tree (e.g. one written by
 benchmarks/synth.py, which has 成效对照 charts too) one after another in this
 process, after one chart of each kind for the imports, and prints the CPU
 time (time.process_time) and SVG size per chart of each kind.
+
+--batch N draws the first N charts of a records tree (half trend, half
+成效对照) into an empty cache three ways: in this process, in one worker
+process, in two; it prints CPU seconds (this process and its children,
+getrusage) and wall seconds of each (the "one stats file changed" build
+redraws about a hundred charts).
 
 Each scenario plans the charts (stats.build + charts.plan_charts, which is part
 of every build) and draws them into a fresh cache directory:
@@ -127,6 +134,47 @@ def per_chart(root: Path, limit: int) -> None:
         print(f"{kind:<10}{len(specs):>8}{ms:>14.1f}{size / len(specs) / 1024:>11.1f}")
 
 
+def batch(root: Path, n: int) -> None:
+    """CPU and wall seconds of drawing `n` charts in this process, one worker, two."""
+    import resource
+    import subprocess
+    records, problems = load_records(root)
+    if records is None:
+        raise SystemExit(f"{root}: the records do not validate ({len(problems)} problems)")
+    for how in ("this process", "1 worker", "2 workers"):
+        # a fresh interpreter each time: imports are part of what a build pays
+        code = (f"import sys, pickle; sys.path.insert(0, {str(REPO)!r}); from benchmarks.charts import _batch_child;"
+                f"_batch_child({str(root)!r}, {n}, {how!r})")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+        wall = time.perf_counter() - t
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        print(f"{how:<14} {out.strip()}  process total: CPU {cpu:.2f} s, wall {wall:.2f} s")
+
+
+def _batch_child(root: str, n: int, how: str) -> None:
+    import resource
+    records, _problems = load_records(Path(root))
+    specs = charts.plan_charts(stats.build(records))
+    specs = [s for s in specs if s.kind == "trend"][:n // 2] + [s for s in specs if s.kind == "effect"][:n - n // 2]
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0 = usage.ru_utime + usage.ru_stime
+    t = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="jingyan-bench-") as tmp:
+        if how == "this process":
+            drawn = charts.draw_charts(specs, Path(tmp), in_process_max=len(specs)).drawn
+        else:   # the pool draw_charts starts, with this many processes
+            import multiprocessing
+            jobs = [(s, str(Path(tmp) / f"{charts.chart_key(s)}.svg")) for s in specs]
+            with multiprocessing.get_context("spawn").Pool(int(how[0]), initializer=charts._init_worker) as pool:
+                drawn = len(list(pool.imap_unordered(charts._draw_job, jobs, chunksize=16)))
+    this, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = this.ru_utime + this.ru_stime - cpu0 + kids.ru_utime + kids.ru_stime
+    print(f"drew {drawn}: CPU {cpu:.2f} s, wall {time.perf_counter() - t:.2f} s")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--stations", type=int, default=500)
@@ -136,9 +184,13 @@ def main() -> int:
     ap.add_argument("--per-chart", action="store_true", help="CPU time and size per chart of each kind")
     ap.add_argument("--records", type=Path, default=REPO, help="records tree for --per-chart")
     ap.add_argument("--limit", type=int, default=300, help="--per-chart: at most this many charts a kind")
+    ap.add_argument("--batch", type=int, help="draw this many charts in this process, one worker, two")
     args = ap.parse_args()
     if args.per_chart:
         per_chart(args.records, args.limit)
+        return 0
+    if args.batch:
+        batch(args.records, args.batch)
         return 0
     import os
     print(f"CPUs: {os.cpu_count()}, jobs: {args.jobs or os.cpu_count()}")

@@ -8,19 +8,26 @@
     ...                                              # (the plugin: while MkDocs renders)
     place(drawing.join().files, site_dir)
 
-Text is laid out with the font shipped in generator/fonts/ (a GB2312 subset
-of Noto Sans CJK SC, see its README), registered with matplotlib by path, so
-the output never depends on the fonts of the build machine. Text is stored
-as SVG text (svg.fonttype "none") under one font-family rule: our family,
-then the CJK fonts readers' systems have (FONT_STACK). The reader's browser
-draws it, as it draws the page text, so any character (all of GB 18030, rare
-place names like 鄠 or 𠮷 included) is drawable and none stops a build; a
-character outside the subset is laid out one em wide. Charts are drawn
-WIDTH inches wide with text of 9 pt or more and shown at most at their own
-width, so their text stays at 9 CSS px or more on a 390 px phone.
+Charts are SVG written directly (_Svg): plain lines, dots, a band and text
+at positions computed here, in points, with Matplotlib's tick choice
+(MaxNLocator) and the text metrics of the font shipped in generator/fonts/
+(a GB2312 subset of Noto Sans CJK SC, see its README), so the output never
+depends on the fonts of the build machine. Drawing through Matplotlib's
+artists and SVG writer took 17-80 ms a chart; this takes under 1 ms, and
+the files are half the size. Other formats (PNG for 经验汇编's Word file) are
+drawn by Matplotlib from the same layout (_Raster).
+
+Text is SVG text under one font-family rule: our family, then the CJK fonts
+readers' systems have (FONT_STACK). The reader's browser draws it, as it
+draws the page text, so any character (all of GB 18030, rare place names
+like 鄠 or 𠮷 included) is drawable and none stops a build; text widths
+for the layout are estimated (full-width 1 em, others 0.62 em). Charts are
+drawn WIDTH inches wide with text of 9 pt or more and shown at most at their
+own width, so their text stays at 9 CSS px or more on a 390 px phone.
 
 A chart's file name in the cache is the SHA-256 of what it shows, the style,
-the font file, this module's source and the matplotlib version: a build with
+the font file, this module's source, statpages.fmt_percent's source and the
+matplotlib version (its tick choice): a build with
 unchanged inputs draws nothing, and same data → same bytes.
 """
 from __future__ import annotations
@@ -44,7 +51,7 @@ from typing import Any, Optional
 
 from . import statpages
 
-CHART_VERSION = 1
+CHART_VERSION = 2
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "JingyanSansSC-Regular.otf"
 FONT_FAMILY = "Jingyan Sans SC"
 # What the SVG asks the reader's browser for: our family first (for readers who
@@ -52,82 +59,7 @@ FONT_FAMILY = "Jingyan Sans SC"
 FONT_STACK = (FONT_FAMILY, "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC",
               "WenQuanYi Micro Hei", "sans-serif")
 FONT_STACK_CSS = ", ".join(f"'{f}'" if f != "sans-serif" else f for f in FONT_STACK).encode()
-# Matplotlib repeats the family on every <text> and rotates each by -0 degrees;
-# one stylesheet rule and no identity transforms make a chart about a third lighter.
-_TEXT_FAMILY = f"font-family: '{FONT_FAMILY}'; ".encode()
-_NO_ROTATION = re.compile(rb' transform="rotate\(-0 [-\d.e]+ [-\d.e]+\)"')
-_SVG_STYLE = b"<style type=\"text/css\">*{"
 
-
-_INDENT = re.compile(rb"\n +")
-_GROUP_ID = re.compile(rb'<g id="[\w.]+">')        # nothing refers to a group by id
-_EMPTY_GROUP = re.compile(rb'<g id="[\w.]+"/>\n?')
-
-
-_G_TAG = re.compile(rb"<g>\n?|<g [^>]*>|</g>\n?")
-
-
-def _unwrap(svg: bytes) -> bytes:
-    """`svg` without its bare groups (`<g>` without attributes, and the
-    matching `</g>`): with their ids gone they group nothing for anyone."""
-    out, stack, last = [], [], 0
-    for m in _G_TAG.finditer(svg):
-        tag = m.group(0)
-        if tag.startswith(b"</g>"):
-            if stack.pop():
-                out.append(svg[last:m.start()])
-                last = m.end()
-        else:
-            bare = tag.startswith(b"<g>")
-            stack.append(bare)
-            if bare:
-                out.append(svg[last:m.start()])
-                last = m.end()
-    out.append(svg[last:])
-    return b"".join(out)
-# Coordinates (in points) of paths, texts and markers: Matplotlib writes six
-# decimals; two (1/7200 inch) draw the same on any screen or printer.
-_COORDS = re.compile(rb' (d|x|y|transform)="([^"]*)"')
-_DECIMAL = re.compile(rb"-?\d+\.\d{3,}")
-_SPACES = re.compile(rb"\s+")
-
-
-def _round(m: re.Match) -> bytes:
-    text = b"%.2f" % float(m.group(0))
-    text = text.rstrip(b"0").rstrip(b".")
-    return b"0" if text == b"-0" else text
-
-
-def _coords(m: re.Match) -> bytes:
-    value = _DECIMAL.sub(_round, m.group(2))
-    if m.group(1) == b"d":
-        value = _SPACES.sub(b" ", value).strip()
-    return b" " + m.group(1) + b'="' + value + b'"'
-
-
-_MARKERS = re.compile(rb'<g( clip-path="[^"]*")?>\n((?:<use [^>]*/>\n)+)</g>')
-_USE_STYLE = re.compile(rb' style="([^"]*)"/>')
-
-
-def _marker_style(m: re.Match) -> bytes:
-    """A line's markers (`<use>`s of one marker) with their common style once,
-    on their group: they inherit it (a third of a trend chart was these styles)."""
-    styles = set(_USE_STYLE.findall(m.group(2)))
-    if len(styles) != 1 or m.group(2).count(b"<use ") != m.group(2).count(b' style="'):
-        return m.group(0)
-    style = styles.pop()
-    return (b"<g" + (m.group(1) or b"") + b' style="' + style + b'">\n'
-            + m.group(2).replace(b' style="' + style + b'"', b"") + b"</g>")
-
-
-def _lighter(svg: bytes) -> bytes:
-    """Matplotlib's SVG (svg.fonttype none) with the font stack in one rule,
-    without indentation, group ids and empty groups, coordinates to two
-    decimals (together about half a chart)."""
-    svg = _NO_ROTATION.sub(b"", svg.replace(_TEXT_FAMILY, b""))
-    svg = _GROUP_ID.sub(b"<g>", _EMPTY_GROUP.sub(b"", _INDENT.sub(b"\n", svg)))
-    svg = _MARKERS.sub(_marker_style, _unwrap(_COORDS.sub(_coords, svg)))
-    return svg.replace(_SVG_STYLE, b"<style type=\"text/css\">text{font-family: " + FONT_STACK_CSS + b"}*{", 1)
 
 # Mid-tone colours that read on white and on Material's dark slate (#1e2129);
 # the figure background is transparent.
@@ -139,9 +71,12 @@ SAMPLE = "#e08a2e"
 MONTH_LABELS = tuple(f"{m}月" for m in range(1, 13))
 SAMPLE_LABEL = "样例数据"
 WIDTH = 4.8
-# Up to this many charts are drawn in this process: a spawned worker spends
-# about 2 s importing Matplotlib, longer than drawing a dozen charts.
-SERIAL_MAX = 12
+# Up to this many charts are drawn in this process (about 0.7 ms each): a
+# spawned worker costs about half a second of CPU to start (measured: 113
+# charts took 0.3 s CPU in this process, 0.9 s in two workers). More are
+# drawn in worker processes, one per WORKER_CHARTS charts (about 15 s each).
+SERIAL_MAX = 500
+WORKER_CHARTS = 20_000
 
 STYLE: dict[str, Any] = {
     "font.family": [FONT_FAMILY],
@@ -176,8 +111,6 @@ STYLE: dict[str, Any] = {
     "svg.hashsalt": "jingyan-charts",
     "path.simplify": False,
 }
-METADATA = {"Date": None, "Creator": None, "Contributor": None, "Description": None,
-            "Format": None, "Type": None, "Publisher": None, "Source": None}
 
 
 class ChartError(Exception):
@@ -210,7 +143,10 @@ def _file_hash(path: str) -> str:
 @lru_cache(maxsize=1)
 def _environment_hash() -> str:
     from importlib.metadata import version   # not `import matplotlib`: a second in the main process
+    import inspect
+    # the ranking charts' value labels are statpages.fmt_percent's text
     env = {"version": CHART_VERSION, "code": _file_hash(__file__), "font": _file_hash(str(FONT_PATH)),
+           "format": hashlib.sha256(inspect.getsource(statpages.fmt_percent).encode()).hexdigest(),
            "style": sorted((k, repr(v)) for k, v in STYLE.items()), "matplotlib": version("matplotlib")}
     return hashlib.sha256(json.dumps(env, sort_keys=True).encode()).hexdigest()
 
@@ -266,68 +202,208 @@ def drawable(value):
 
 # ------------------------------------------------------------------ drawing
 
-# Text metrics of earlier charts, kept by a drawing process: Matplotlib keeps
-# them per renderer, and every chart has a new renderer, so the same tick
-# labels, months and units were measured again for every chart (a quarter of
-# a trend chart's time). A metric depends only on the renderer's kind, the
-# style, the text, its font properties and the dpi, all in the key.
-_METRICS: dict[tuple, tuple] = {}
-_METRICS_MAX = 200_000
-_METRICS_STYLE: list[tuple] = [()]   # the style (rc overrides) of the chart being drawn
+# One line of text in the bundled font as Matplotlib lays it out (line
+# spacing 1.2): ascent above and descent below the baseline, in em. Every
+# chart text is one line, so where its baseline goes for any vertical
+# alignment follows from these two numbers (tested against Matplotlib).
+ASCENT, DESCENT = 0.88, 0.12
+_BASELINE = {"baseline": 0.0, "top": ASCENT, "bottom": -DESCENT, "center": (ASCENT - DESCENT) / 2,
+             "center_baseline": ASCENT / 2}   # how far below its anchor a text's baseline is, em
+_ANCHOR = {"left": "start", "center": "middle", "right": "end"}
 
 
-def _memo_text_metrics() -> None:
-    """Put the cross-chart memo in front of Matplotlib's text measuring (once a process)."""
-    import matplotlib.text as mtext
-    measure = mtext._get_text_metrics_with_cache
-    if getattr(measure, "jingyan_memo", False):
-        return
-
-    def memo(renderer, text, fontprop, ismath, dpi):
-        key = (type(renderer), _METRICS_STYLE[0], text, ismath, dpi, tuple(fontprop.get_family()),
-               fontprop.get_style(), fontprop.get_variant(), fontprop.get_weight(), fontprop.get_stretch(),
-               fontprop.get_size_in_points(), fontprop.get_file(), fontprop.get_math_fontfamily())
-        found = _METRICS.get(key)
-        if found is None:
-            if len(_METRICS) >= _METRICS_MAX:
-                _METRICS.clear()
-            found = _METRICS[key] = measure(renderer, text, fontprop, ismath, dpi)
-        return found
-    memo.jingyan_memo = True
-    mtext._get_text_metrics_with_cache = memo
-    _memo_font_heights()
+def _f(v: float) -> str:
+    """A coordinate in points to two decimals (1/7200 inch: the same on any
+    screen or printer), in its shortest form."""
+    s = f"{v:.2f}"
+    if s[-1] == "0":
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s == "-0" else s
 
 
-def _memo_font_heights() -> None:
-    """Give the SVG renderer the font-height hook of the PDF/PS ones, memoised.
-    Without it Matplotlib finds the font file and reads its OS/2 or hhea table
-    for every text it lays out (a tenth of a trend chart). The SVG renderer
-    draws at 72 dpi, which is the scale the hook answers in; the values are
-    Matplotlib's own (Text._get_layout), so the bytes do not change (tested)."""
-    from matplotlib import font_manager
-    from matplotlib.backends.backend_svg import RendererSVG
-    if hasattr(RendererSVG, "_get_font_height_metrics"):
-        return
-    heights: dict[tuple, tuple] = {}
+def _paint(colour: str, alpha: float = 1.0) -> tuple[str, float]:
+    """'#rrggbb' or '#rrggbbaa' (and an extra alpha) → ('#rrggbb', opacity)."""
+    if len(colour) == 9:
+        return colour[:7], alpha * int(colour[7:], 16) / 255
+    return colour, alpha
 
-    def font_heights(self, prop):
-        key = (_METRICS_STYLE[0], tuple(prop.get_family()), prop.get_style(), prop.get_variant(),
-               prop.get_weight(), prop.get_stretch(), prop.get_size_in_points(), prop.get_file())
-        found = heights.get(key)
-        if found is None:
-            found = (None, None, None)
-            font = font_manager.get_font(font_manager.fontManager._find_fonts_by_props(prop))
-            for name, gap, ascent, descent in (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
-                                               ("hhea", "lineGap", "ascent", "descent")):
-                table = font.get_sfnt_table(name)
-                if table is not None:
-                    # as Text._get_layout computes it (at 72 dpi), to the last bit
-                    scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * 72 / 72
-                    found = (table[ascent] * scale, -table[descent] * scale, table[gap] * scale)
-                    break
-            heights[key] = found
-        return found
-    RendererSVG._get_font_height_metrics = font_heights
+
+def _opacity(a: float) -> str:
+    return f"{a:.5f}".rstrip("0").rstrip(".")
+
+
+def _d(run: list[tuple[float, float]]) -> str:
+    """Path data of a polyline: "M x y L x y x y …"."""
+    (x, y), rest = run[0], run[1:]
+    return f"M{_f(x)} {_f(y)}L" + " ".join(f"{_f(a)} {_f(b)}" for a, b in rest)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class _Svg:
+    """A chart written as SVG directly, in points (1/72 inch) from the top
+    left. Matplotlib drew a chart of plain lines and texts through artists,
+    transforms, tick machinery and a generic writer whose output then had to
+    be lightened by regular expressions: 85% of a chart's CPU time. Here each
+    style is one CSS class (named in order of first use, so same data → same
+    bytes), markers are round-capped zero-length strokes, and text is SVG text
+    the reader's fonts draw (see FONT_STACK)."""
+
+    def __init__(self, width: float, height: float):
+        self.width, self.height = width * 72, height * 72
+        self.body: list[str] = []
+        self.classes: dict[str, str] = {}
+        self.clips: list[str] = []
+
+    def _class(self, rule: str) -> str:
+        name = self.classes.get(rule)
+        if name is None:
+            n = len(self.classes)
+            name = self.classes[rule] = "abcdefghijklmnopqrstuvwxyz"[n % 26] + (str(n // 26) if n >= 26 else "")
+        return name
+
+    def text(self, x: float, y: float, text: str, size: float, colour: str, ha: str = "left",
+             va: str = "baseline", rotate: bool = False) -> None:
+        """One line of text; (x, y) its anchor, aligned like Matplotlib's `ha`/`va`
+        (`rotate`: reading upwards, aligned in its own frame)."""
+        if not text:
+            return
+        shift = _BASELINE[va] * size
+        if rotate:
+            x += shift
+        else:
+            y += shift
+        fill, a = _paint(colour)
+        rule = f"font-size:{_f(size)}px;fill:{fill}" + (f";fill-opacity:{_opacity(a)}" if a < 1 else "")
+        if ha != "left":
+            rule += f";text-anchor:{_ANCHOR[ha]}"
+        x_, y_ = _f(x), _f(y)
+        turn = f' transform="rotate(-90 {x_} {y_})"' if rotate else ""
+        self.body.append(f'<text class="{self._class(rule)}" x="{x_}" y="{y_}"{turn}>{_escape(text)}</text>')
+
+    def stroke(self, runs: list[list[tuple[float, float]]], colour: str, width: float, dash=None,
+               cap: str = "butt", join: str = "round", alpha: float = 1.0) -> None:
+        """Polylines (runs of two points or more) in one path; `dash` in points."""
+        d = "".join(_d(run) for run in runs if len(run) > 1)
+        if not d:
+            return
+        paint, a = _paint(colour, alpha)
+        rule = f"fill:none;stroke:{paint};stroke-width:{_f(width)}"
+        if a < 1:
+            rule += f";stroke-opacity:{_opacity(a)}"
+        if dash:
+            rule += ";stroke-dasharray:" + ",".join(_f(v) for v in dash)
+        if cap != "butt":
+            rule += f";stroke-linecap:{cap}"
+        if join != "round":
+            rule += f";stroke-linejoin:{join}"
+        self.body.append(f'<path class="{self._class(rule)}" d="{d}"/>')
+
+    def dots(self, points: list[tuple[float, float]], radius: float, colour: str, hollow: bool = False,
+             alpha: float = 1.0) -> None:
+        """Matplotlib's "o" markers (edge 1 pt wide): filled ones as the round
+        caps of strokes 0.01 pt long, one path for all (PDF renderers skip
+        zero-length ones); hollow ones as circles."""
+        if not points:
+            return
+        paint, a = _paint(colour, alpha)
+        opacity = f";stroke-opacity:{_opacity(a)}" if a < 1 else ""
+        if not hollow:
+            rule = f"fill:none;stroke:{paint};stroke-width:{_f(2 * radius + 1)};stroke-linecap:round{opacity}"
+            d = "".join(f"M{_f(x)} {_f(y)}h.01" for x, y in points)
+            self.body.append(f'<path class="{self._class(rule)}" d="{d}"/>')
+            return
+        rule = f"fill:none;stroke:{paint};stroke-width:1{opacity}"
+        r = _f(radius)
+        self.body.append(f'<g class="{self._class(rule)}">' + "".join(
+            f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{r}"/>' for x, y in points) + "</g>")
+
+    def fill(self, polygons: list[list[tuple[float, float]]], colour: str, alpha: float = 1.0) -> None:
+        d = "".join(_d(poly) + "Z" for poly in polygons if len(poly) > 2)
+        if d:
+            paint, a = _paint(colour, alpha)
+            rule = f"fill:{paint};stroke:none" + (f";fill-opacity:{_opacity(a)}" if a < 1 else "")
+            self.body.append(f'<path class="{self._class(rule)}" d="{d}"/>')
+
+    def clip(self, x: float, y: float, w: float, h: float) -> None:
+        """What is drawn until `unclip` is clipped to this box (a plot's)."""
+        cid = f"c{len(self.clips)}"
+        self.clips.append(f'<clipPath id="{cid}"><rect x="{_f(x)}" y="{_f(y)}" width="{_f(w)}" height="{_f(h)}"/>'
+                          "</clipPath>")
+        self.body.append(f'<g clip-path="url(#{cid})">')
+
+    def unclip(self) -> None:
+        self.body.append("</g>")
+
+    def finish(self) -> bytes:
+        w, h = _f(self.width), _f(self.height)
+        rules = "".join(f".{name}{{{rule}}}" for rule, name in self.classes.items())
+        return ('<?xml version="1.0" encoding="utf-8"?>\n'
+                f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}pt" height="{h}pt" viewBox="0 0 {w} {h}">\n'
+                f'<defs><style type="text/css">text{{font-family: {FONT_STACK_CSS.decode()}}}'
+                f'*{{stroke-linejoin:round;stroke-linecap:butt}}{rules}</style>{"".join(self.clips)}</defs>\n'
+                + "\n".join(self.body) + "\n</svg>\n").encode("utf-8")
+
+
+class _Raster:
+    """The same drawing calls as _Svg, as Matplotlib artists on a figure (for
+    a PNG: 经验汇编's Word file); text drawn with the bundled font."""
+
+    def __init__(self, width: float, height: float):
+        from matplotlib.figure import Figure
+        from matplotlib.transforms import Affine2D
+        self.fig = Figure(figsize=(width, height))
+        self.fig.patch.set_visible(False)
+        self.points = Affine2D().scale(1 / 72, -1 / 72).translate(0, height) + self.fig.dpi_scale_trans
+        self.box = None
+
+    def _add(self, artist):
+        if self.box is not None:
+            artist.set_clip_path(self.box)
+        self.fig.add_artist(artist)
+
+    def text(self, x, y, text, size, colour, ha="left", va="baseline", rotate=False):
+        if not text:
+            return
+        shift = _BASELINE[va] * size
+        x, y = (x + shift, y) if rotate else (x, y + shift)
+        self.fig.text(x, y, text, transform=self.points, ha=ha, va="baseline", fontsize=size, color=colour,
+                      rotation=90 if rotate else 0, rotation_mode="anchor")
+
+    def stroke(self, runs, colour, width, dash=None, cap="butt", join="round", alpha=1.0):
+        from matplotlib.lines import Line2D
+        paint, a = _paint(colour, alpha)
+        style = (0, [v / width for v in dash]) if dash else "-"
+        capstyle = {"square": "projecting"}.get(cap, cap)
+        for run in runs:
+            if len(run) > 1:
+                self._add(Line2D([p[0] for p in run], [p[1] for p in run], transform=self.points, color=paint,
+                                 alpha=a, linewidth=width, linestyle=style, solid_capstyle=capstyle,
+                                 dash_capstyle=capstyle, solid_joinstyle=join))
+
+    def dots(self, points, radius, colour, hollow=False, alpha=1.0):
+        from matplotlib.lines import Line2D
+        if points:
+            paint, a = _paint(colour, alpha)
+            self._add(Line2D([p[0] for p in points], [p[1] for p in points], transform=self.points,
+                             linestyle="none", marker="o", markersize=2 * radius, markeredgewidth=1,
+                             color=paint, alpha=a, markerfacecolor="none" if hollow else paint))
+
+    def fill(self, polygons, colour, alpha=1.0):
+        from matplotlib.patches import Polygon
+        paint, a = _paint(colour, alpha)
+        for poly in polygons:
+            if len(poly) > 2:
+                self._add(Polygon(poly, closed=True, transform=self.points, facecolor=paint, alpha=a, linewidth=0))
+
+    def clip(self, x, y, w, h):
+        from matplotlib.patches import Rectangle
+        self.box = Rectangle((x, y), w, h, transform=self.points)
+
+    def unclip(self):
+        self.box = None
 
 
 def _num(v: float, _pos=None) -> str:
@@ -352,11 +428,120 @@ def _fit(text: str, points: float, width: float) -> str:
     return text + "…"
 
 
-DASHED = (0, (4, 2.5))
+# ------------------------------------------------------------------ plots and ticks
+
+@lru_cache(maxsize=None)
+def _locator(nbins: int, integer: bool = False, min_n_ticks: int = 2, steps: tuple | None = None):
+    from matplotlib.ticker import MaxNLocator
+    return MaxNLocator(nbins=nbins, integer=integer, min_n_ticks=min_n_ticks, steps=steps)
+
+
+def _ticks(lo: float, hi: float, nbins: int, **kw) -> list[float]:
+    """Matplotlib's MaxNLocator ticks within [lo, hi] (the algorithm Matplotlib's
+    axes used; only the axis machinery around it is gone)."""
+    a, b = min(lo, hi), max(lo, hi)
+    slack = 1e-10 * (b - a)
+    return [float(t) for t in _locator(nbins, **kw).tick_values(lo, hi) if a - slack <= t <= b + slack]
+
+
+def _nonsingular(lo: float, hi: float, expander: float = 0.001) -> tuple[float, float]:
+    """A range that is not a point (Matplotlib's transforms.nonsingular, which
+    its autoscaling used, deprecated there in 3.11)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return -expander, expander
+    lo, hi = min(lo, hi), max(lo, hi)
+    largest = max(abs(lo), abs(hi))
+    if largest < 1e6 / 1e-15 * 2.2250738585072014e-308:
+        return -expander, expander
+    if hi - lo <= largest * 1e-15:
+        if hi == 0 and lo == 0:
+            return -expander, expander
+        lo, hi = lo - expander * abs(lo), hi + expander * abs(hi)
+    return lo, hi
+
+
+def _auto_limits(values: list, margin: float = 0.05) -> tuple[float, float]:
+    """The range Matplotlib's autoscaling gave a plot of `values`: their span
+    (widened if it is a point), 5% more each side."""
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    lo, hi = (min(finite), max(finite)) if finite else (-math.inf, math.inf)
+    lo, hi = _nonsingular(lo, hi, expander=0.05)
+    pad = (hi - lo) * margin
+    return _nonsingular(lo - pad, hi + pad)
+
+
+class _Plot:
+    """A plot's box on the chart (points, from the top left; `top` from the
+    top edge) and its linear data limits (`ylim` may run downwards)."""
+
+    def __init__(self, left: float, top: float, width: float, height: float, xlim, ylim):
+        self.left, self.top, self.width, self.height = left, top, width, height
+        self.x0, self.y0 = xlim[0], ylim[0]
+        self.sx = width / (xlim[1] - xlim[0])
+        self.sy = height / (ylim[1] - ylim[0])
+
+    def x(self, v: float) -> float:
+        return self.left + (v - self.x0) * self.sx
+
+    def y(self, v: float) -> float:
+        return self.top + self.height - (v - self.y0) * self.sy
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
+    def runs(self, xs, ys) -> list[list[tuple[float, float]]]:
+        """Points of a line, split where a value is missing (None)."""
+        runs, run = [], []
+        for x, y in zip(xs, ys):
+            if y is None or not math.isfinite(y):
+                if run:
+                    runs.append(run)
+                run = []
+            else:
+                run.append((self.x(x), self.y(y)))
+        if run:
+            runs.append(run)
+        return runs
+
+    def begin(self, c) -> None:
+        c.clip(self.left, self.top, self.width, self.height)
+
+    def y_grid(self, c, ticks, size: float, pad: float, labels: bool = True) -> None:
+        """Horizontal grid lines at `ticks` and their labels left of the plot."""
+        ys = [self.y(t) for t in ticks]
+        self.begin(c)
+        c.stroke([[(self.left, y), (self.right, y)] for y in ys], GRID, 0.8, cap="square")
+        c.unclip()
+        if labels:
+            for t, y in zip(ticks, ys):
+                c.text(self.left - pad, y, _num(t), size, TEXT, ha="right", va="center_baseline")
+
+    def spines(self, c, left: bool = True, bottom: bool = True) -> None:
+        if left and bottom:
+            run = [(self.left, self.top), (self.left, self.bottom), (self.right, self.bottom)]
+        elif left or bottom:
+            run = [(self.left, self.top), (self.left, self.bottom)] if left else \
+                  [(self.left, self.bottom), (self.right, self.bottom)]
+        else:
+            return
+        c.stroke([run], GRID, 0.8, cap="square", join="miter")
+
+
+DASHED = (4, 2.5)       # dash pattern in line widths (Matplotlib's scale_dashes)
+DOTTED = (2, 2)
 KEY_ROW, KEY_HANDLE, KEY_GAP, KEY_SPACE = 0.2, 0.3, 0.07, 0.2   # inches
 KEY_SIZE = 9
-# Trend layout, inches from the top of the figure down (see _trend_layout).
+# Trend layout, inches from the top of the figure down (see _trend).
 HEAD, SUBTITLE, AX_HEIGHT, PANEL_GAP, FOOT = 0.36, 0.24, 1.5, 0.2, 0.36
+
+
+def _dash(pattern, width: float):
+    return [v * width for v in pattern] if pattern else None
 
 
 def _flow(labels: list[str], width: float) -> list[tuple[int, float]]:
@@ -371,20 +556,19 @@ def _flow(labels: list[str], width: float) -> list[tuple[int, float]]:
     return out
 
 
-def _key(fig, x0: float, top: float, width: float, entries: list[tuple[str, str, float, object]]) -> list:
-    """A key of (label, colour, line width, line style) entries in rows above a
-    panel, from inch `top` down, `x0` to `x0 + width`: the plot keeps the whole
-    width (a key beside it took a third of a phone-wide chart). Plain lines and
-    text: Matplotlib's Legend (offset boxes) took 40% of a chart's time."""
-    from matplotlib.lines import Line2D
-    added = []
-    for (label, colour, lw, style), (row, x) in zip(entries, _flow([e[0] for e in entries], width)):
-        y, x = top - (row + 0.5) * KEY_ROW, x0 + x
-        added.append(fig.add_artist(Line2D([x, x + KEY_HANDLE], [y, y], transform=fig.dpi_scale_trans,
-                                           color=colour, linewidth=lw, linestyle=style, solid_capstyle="butt")))
-        added.append(fig.text(x + KEY_HANDLE + KEY_GAP, y, label, transform=fig.dpi_scale_trans, va="center",
-                              ha="left", fontsize=KEY_SIZE, color=TEXT))
-    return added
+def _key(c, x0: float, top: float, width: float, entries: list[tuple[str, str, float, object]]) -> None:
+    """A key of (label, colour, line width, dash pattern) entries in rows, from
+    inch `top` (from the chart's top) down, `x0` to `x0 + width`: the plot keeps
+    the whole width (a key beside it took a third of a phone-wide chart)."""
+    for (label, colour, lw, dash), (row, x) in zip(entries, _flow([e[0] for e in entries], width)):
+        y, x = (top + (row + 0.5) * KEY_ROW) * 72, (x0 + x) * 72
+        c.stroke([[(x, y), (x + KEY_HANDLE * 72, y)]], colour, lw, _dash(dash, lw))
+        c.text(x + (KEY_HANDLE + KEY_GAP) * 72, y, label, KEY_SIZE, TEXT, va="center")
+
+
+def _title(c, data: dict, style: dict, room: float) -> None:
+    size = style["figure.titlesize"]
+    c.text(0.1 * 72, 0.08 * 72, _fit(data["title"], size, room), size, TEXT, va="top")
 
 
 def _trend_keys(data: dict) -> list[list[tuple[str, str, float, object]]]:
@@ -392,323 +576,248 @@ def _trend_keys(data: dict) -> list[list[tuple[str, str, float, object]]]:
     year, prev = data["year"], data.get("previous_year")
     keys = []
     for panel in data["panels"]:
-        key = [(line["label"], PALETTE[line["colour"] % len(PALETTE)], 2.0, "-") for line in panel["lines"]]
-        key.append((f"{year} 年", TEXT, 2.0, "-"))
+        key = [(line["label"], PALETTE[line["colour"] % len(PALETTE)], 2.0, None) for line in panel["lines"]]
+        key.append((f"{year} 年", TEXT, 2.0, None))
         if prev:
             key.append((f"{prev} 年", TEXT, 1.5, DASHED))
         keys.append(key)
     return keys
 
 
-class _TrendCanvas:
-    """A trend figure with `n` panels, kept by a drawing process and reused for
-    every trend chart with as many panels. Building the figure (axes, ticks,
-    tick labels) was a third of a chart's time; what changes between charts
-    (lines, key, texts, limits, size and positions) is removed and set again
-    each time, so a chart's bytes never depend on the charts drawn before it
-    (tested).
-
+def _trend(canvas, data: dict, style: dict):
+    """Monthly trend: a panel a unit of measure, stacked; this year's lines
+    solid with dots, last year's dashed with rings; each key above its plot.
     Drawn WIDTH inches wide with 9 pt text and shown at its own width at most
     (see the stylesheet), a chart keeps its text at 9 CSS px or more on a
-    390 px phone; the panels are stacked and each key sits above its plot."""
-
-    def __init__(self, n: int):
-        from matplotlib.figure import Figure
-        from matplotlib.ticker import FuncFormatter
-        self.fig = Figure(figsize=(WIDTH, 3.0))
-        self.axes = list(self.fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0])
-        self.added: list = []  # lines and key entries of the chart drawn last
-        x = list(range(1, 13))
-        for ax in self.axes:
-            ax.set_xlim(0.5, 12.5)
-            ax.set_xticks(x, MONTH_LABELS)
-            ax.grid(axis="y", color=GRID, linewidth=0.8)
-            ax.tick_params(length=0, pad=3, left=False, bottom=False)   # labels only: no zero-length marks to draw
-            # No x-axis title: placing it would measure every tick label again.
-            ax.xaxis.set_label_coords(0.5, 0)
-            ax.yaxis.set_major_formatter(FuncFormatter(_num))
-            for side in ("left", "bottom"):
-                ax.spines[side].set_color(GRID)
-
-    def draw(self, data: dict):
-        from matplotlib.ticker import AutoLocator, MaxNLocator
-        fig, panels = self.fig, data["panels"]
-        for artist in self.added:
-            artist.remove()
-        self.added = []
-        values = [[v for line in p["lines"] for k in ("current", "previous") for v in (line.get(k) or [])
-                   if v is not None] for p in panels]
-        tops = [max([0.0, *vals]) for vals in values]
-        # Fixed margins from the text they must hold: constrained layout measured
-        # every label again and drew twice, 40% of a chart's time.
-        left = max(_text_width(_num(t * 1.12), 9) for t in tops) + 0.45   # ticks, gap, rotated unit label
-        right = 0.12
-        plot_w = WIDTH - left - right
-        keys = _trend_keys(data)
-        rows = [max(r for r, _x in _flow([e[0] for e in key], plot_w)) + 1 for key in keys]
-        heights = [rows_i * KEY_ROW + 0.06 + AX_HEIGHT for rows_i in rows]
-        height = HEAD + SUBTITLE + sum(heights) + PANEL_GAP * (len(panels) - 1) + FOOT
-        fig.set_size_inches(WIDTH, height)
-        fig.suptitle(_fit(data["title"], STYLE["figure.titlesize"], WIDTH - 0.2), x=0.1 / WIDTH,
-                     y=1 - 0.08 / height, ha="left", va="top", color=TEXT)
-        fig.subplots_adjust(left=left / WIDTH, right=1 - right / WIDTH)
-        x = list(range(1, 13))
-        top = height - HEAD - SUBTITLE
-        for i, (ax, panel, top_v, key, n_rows) in enumerate(zip(self.axes, panels, tops, keys, rows)):
-            self.added += _key(fig, left, top, plot_w, key)
-            ax_top = top - n_rows * KEY_ROW - 0.06
-            ax.set_position([left / WIDTH, (ax_top - AX_HEIGHT) / height, plot_w / WIDTH, AX_HEIGHT / height])
-            top = ax_top - AX_HEIGHT - PANEL_GAP
-            for line in panel["lines"]:
-                colour = PALETTE[line["colour"] % len(PALETTE)]
-                cur = [math.nan if v is None else v for v in line["current"]]
-                self.added += ax.plot(x, cur, color=colour, linewidth=2.0, marker="o", markersize=3.5,
-                                      solid_capstyle="round")
-                if line.get("previous"):
-                    old = [math.nan if v is None else v for v in line["previous"]]
-                    self.added += ax.plot(x, old, color=colour, linewidth=1.5, linestyle=DASHED, marker="o",
-                                          markersize=2.5, markerfacecolor="none", alpha=0.9)
-            ax.set_ylabel(f"单位：{panel['unit']}")
-            # Beside the tick labels, placed from their estimated width rather than
-            # measured again (11% of a chart): tick pad 3 pt and label pad 4 pt.
-            ax.yaxis.set_label_coords(-(_text_width(_num(top_v * 1.12), 9) + 7 / 72) / plot_w, 0.5)
-            if panel.get("mean"):   # rates: let the data set the range
-                ax.yaxis.set_major_locator(AutoLocator())
-                ax.set_autoscaley_on(True)
-                ax.relim()
-                ax.autoscale_view(scalex=False)
-            else:
-                ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True, min_n_ticks=3))
-                ax.set_ylim(0, max(top_v * 1.12, 1))
-            first = i == 0
-            # the subtitle row sits above the first panel's key
+    390 px phone. Margins are computed from the text they must hold."""
+    panels = data["panels"]
+    values = [[v for line in p["lines"] for k in ("current", "previous") for v in (line.get(k) or [])
+               if v is not None] for p in panels]
+    tops = [max([0.0, *vals]) for vals in values]
+    tick_size, label_size = style["ytick.labelsize"], style["axes.labelsize"]
+    left = max(_text_width(_num(t * 1.12), 9) for t in tops) + 0.45   # ticks, gap, rotated unit label
+    right = 0.12
+    plot_w = WIDTH - left - right
+    keys = _trend_keys(data)
+    rows = [max(r for r, _x in _flow([e[0] for e in key], plot_w)) + 1 for key in keys]
+    height = (HEAD + SUBTITLE + sum(r * KEY_ROW + 0.06 + AX_HEIGHT for r in rows)
+              + PANEL_GAP * (len(panels) - 1) + FOOT)
+    c = canvas(WIDTH, height)
+    x = list(range(1, 13))
+    top = HEAD + SUBTITLE                               # inches from the top
+    for i, (panel, top_v, key, n_rows) in enumerate(zip(panels, tops, keys, rows)):
+        _key(c, left, top, plot_w, key)
+        ax_top = top + n_rows * KEY_ROW + 0.06
+        top = ax_top + AX_HEIGHT + PANEL_GAP
+        if panel.get("mean"):   # rates: let the data set the range
+            ylim = _auto_limits(values[i])
+            # Matplotlib's AutoLocator: as many bins as 2-label-high rows fit (at most 9)
+            ticks = _ticks(*ylim, nbins=min(9, max(1, int(AX_HEIGHT * 72 // (tick_size * 2)))),
+                           steps=(1, 2, 2.5, 5, 10))
+        else:
+            ylim = (0.0, max(top_v * 1.12, 1))
+            ticks = _ticks(*ylim, nbins=4, integer=True, min_n_ticks=3)
+        p = _Plot(left * 72, ax_top * 72, plot_w * 72, AX_HEIGHT * 72, (0.5, 12.5), ylim)
+        if i == len(panels) - 1:                        # months under the last panel only
+            for m, label in zip(x, MONTH_LABELS):
+                c.text(p.x(m), p.bottom + 3, label, style["xtick.labelsize"], TEXT, ha="center", va="top")
+        p.y_grid(c, ticks, tick_size, 3)
+        # The unit label beside the tick labels (their estimated width, tick pad
+        # 3 pt, label pad 4 pt), reading upwards.
+        c.text(p.left - (_text_width(_num(top_v * 1.12), 9) * 72 + 7), p.top + p.height / 2,
+               f"单位：{panel['unit']}", label_size, TEXT, ha="center", va="bottom", rotate=True)
+        p.begin(c)
+        for line in panel["lines"]:
+            colour = PALETTE[line["colour"] % len(PALETTE)]
+            runs = p.runs(x, line["current"])
+            c.stroke(runs, colour, 2.0, cap="round")
+            c.dots([pt for run in runs for pt in run], 1.75, colour)
+            if line.get("previous"):
+                runs = p.runs(x, line["previous"])
+                c.stroke(runs, colour, 1.5, _dash(DASHED, 1.5), alpha=0.9)
+                c.dots([pt for run in runs for pt in run], 1.25, colour, hollow=True, alpha=0.9)
+        c.unclip()
+        p.spines(c)
+        if i == 0:   # the subtitle row sits above the first panel's key
             pad = (n_rows * KEY_ROW + 0.06) * 72 + 4
-            ax.set_title(data.get("subtitle", "") if first else "", loc="left", pad=pad, fontsize=9.5)
-            ax.set_title(SAMPLE_LABEL if first and data.get("sample") else "", loc="right", color=SAMPLE,
-                         pad=pad, fontsize=9.5)
-        return fig
+            c.text(p.left, p.top - pad, data.get("subtitle", ""), 9.5, TEXT)
+            if data.get("sample"):
+                c.text(p.right, p.top - pad, SAMPLE_LABEL, 9.5, SAMPLE, ha="right")
+    _title(c, data, style, WIDTH - 0.2)
+    return c
 
 
-# Ranking and 成效对照 layout, inches (see _ranking_figure, _EffectCanvas).
+# Ranking and 成效对照 layout, inches (see _ranking, _effect).
 PANEL_HEAD, TICK_ROW, BAR, EFFECT_AX = 0.26, 0.24, 0.26, 1.7
 NAME_MAX = 0.4 * WIDTH   # inches for a ranking chart's unit names; longer ones end in "…"
 
 
-def _head(fig, data: dict, height: float) -> list:
-    """The chart's title at the top left; 样例数据 at the top right for sample
-    data (returned: a reused figure removes it before the next chart)."""
-    room = WIDTH - 0.2 - (_text_width(SAMPLE_LABEL, 9.5) + 0.15 if data.get("sample") else 0)
-    fig.suptitle(_fit(data["title"], STYLE["figure.titlesize"], room), x=0.1 / WIDTH, y=1 - 0.08 / height,
-                 ha="left", va="top", color=TEXT)
-    if data.get("sample"):
-        return [fig.text(1 - 0.08 / WIDTH, 1 - 0.1 / height, SAMPLE_LABEL, ha="right", va="top", fontsize=9.5,
-                         color=SAMPLE)]
-    return []
+def _head(c, data: dict, style: dict) -> None:
+    """The chart's title at the top left; 样例数据 at the top right for sample data."""
+    sample = data.get("sample")
+    _title(c, data, style, WIDTH - 0.2 - (_text_width(SAMPLE_LABEL, 9.5) + 0.15 if sample else 0))
+    if sample:
+        c.text((WIDTH - 0.08) * 72, 0.1 * 72, SAMPLE_LABEL, 9.5, SAMPLE, ha="right", va="top")
 
 
-def _ranking_figure(data: dict):
+def _ranking(canvas, data: dict, style: dict):
     """Sibling units by 同比, one panel a metric stacked (not side by side: on a
-    phone three panels abreast left each a finger wide), best at the top.
-    Margins are computed from the text they hold, like the trend charts':
-    constrained layout measured every label and drew twice (90% of a chart)."""
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
+    phone three panels abreast left each a finger wide), best at the top:
+    bars from zero, green better, red worse, the value at each bar's end."""
     units, panels = data["units"], data["panels"]
     n = len(units)
     units = [_fit(u, 9, NAME_MAX) for u in units]
     left = max([_text_width(u, 9) for u in units] or [0.0]) + 0.2     # names, tick pad
     right = 0.12
+    plot_w = WIDTH - left - right
     ax_h = BAR * n + 0.1
     foot = 0.36
     height = HEAD + len(panels) * (PANEL_HEAD + ax_h + TICK_ROW) + PANEL_GAP * (len(panels) - 1) + foot
-    fig = Figure(figsize=(WIDTH, height))
-    _head(fig, data, height)
-    y = list(range(n))
-    top = height - HEAD
+    c = canvas(WIDTH, height)
+    top = HEAD
     for panel in panels:
-        top -= PANEL_HEAD
-        ax = fig.add_axes([left / WIDTH, (top - ax_h) / height, (WIDTH - left - right) / WIDTH, ax_h / height])
-        top -= ax_h + TICK_ROW + PANEL_GAP
+        top += PANEL_HEAD
         vals = panel["values"]
-        colours = [GOOD if v == "good" else BAD if v == "bad" else NEUTRAL for v in panel["verdicts"]]
         present = [v for v in vals if v is not None]
         lo, hi = min([0.0, *present]), max([0.0, *present])
         span = (hi - lo) or 10.0
         pad = span * 0.6
-        ax.set_xlim(lo - (pad if lo < 0 else span * 0.08), hi + (pad if hi > 0 else span * 0.08))
-        # Bars as one collection of thick lines, names and values as plain
-        # texts: a Rectangle, a Tick and an Axes.text each were most of a chart.
-        ax.hlines(y, 0, [0 if v is None else v for v in vals], colors=colours, linewidth=0.62 * BAR * 72,
-                  capstyle="butt")
-        ax.axvline(0, color=TEXT, linewidth=0.8)
-        names = ax.get_yaxis_transform()
-        for yi, v, unit in zip(y, vals, units):
-            fig.text(-3 / 72 / (WIDTH - left - right), yi, unit, transform=names, va="center", ha="right",
-                     fontsize=9, color=TEXT)
+        xlim = (lo - (pad if lo < 0 else span * 0.08), hi + (pad if hi > 0 else span * 0.08))
+        p = _Plot(left * 72, top * 72, plot_w * 72, ax_h * 72, xlim, (max(n, 1) - 0.5, -0.5))   # best at the top
+        top += ax_h + TICK_ROW + PANEL_GAP
+        p.begin(c)
+        for verdict in ("good", "bad", None):       # one path a colour, in a fixed order
+            bars = [[(p.x(0), p.y(yi)), (p.x(v), p.y(yi))] for yi, (v, ver) in enumerate(zip(vals, panel["verdicts"]))
+                    if v is not None and (ver if ver in ("good", "bad") else None) == verdict]
+            c.stroke(bars, {"good": GOOD, "bad": BAD, None: NEUTRAL}[verdict], 0.62 * BAR * 72)
+        c.unclip()
+        ticks = _ticks(*xlim, nbins=4)
+        p.begin(c)
+        c.stroke([[(p.x(t), p.top), (p.x(t), p.bottom)] for t in ticks], GRID, 0.8, cap="square")
+        c.unclip()
+        for t in ticks:
+            c.text(p.x(t), p.bottom + 3, _num(t) + "%", style["xtick.labelsize"], TEXT, ha="center", va="top")
+        p.begin(c)
+        c.stroke([[(p.x(0), p.top), (p.x(0), p.bottom)]], TEXT, 0.8, cap="square")
+        c.unclip()
+        p.spines(c, left=False)
+        c.text(p.left, p.top - 4, panel["label"], style["axes.titlesize"], TEXT)
+        for yi, (v, unit) in enumerate(zip(vals, units)):
+            y = p.y(yi)
+            c.text(p.left - 3, y, unit, 9, TEXT, ha="right", va="center")
             if v is None:
-                fig.text(0, yi, " —", transform=ax.transData, va="center", ha="left", fontsize=9, color=NEUTRAL)
+                c.text(p.x(0), y, " —", 9, NEUTRAL, va="center")
             else:
                 text = statpages.fmt_percent(v)
-                fig.text(v, yi, f" {text} " if v else " 0.0%", transform=ax.transData, va="center",
-                         ha="left" if v >= 0 else "right", fontsize=9, color=TEXT)
-        ax.set_title(panel["label"], loc="left", pad=4)
-        ax.set_yticks([])
-        ax.set_ylim(n - 0.5, -0.5)             # best at the top
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: _num(v) + "%"))
-        ax.grid(axis="x", color=GRID, linewidth=0.8)
-        ax.tick_params(length=0, pad=3, left=False, bottom=False)
-        ax.spines["left"].set_visible(False)
-        ax.spines["bottom"].set_color(GRID)
-    fig.text(0.1 / WIDTH, 0.1 / height, data.get("subtitle", "") + "（绿色：改善；红色：变差）", ha="left",
-             va="bottom", fontsize=9, color=TEXT)
-    return fig
+                c.text(p.x(v), y, f" {text} " if v else " 0.0%", 9, TEXT, ha="left" if v >= 0 else "right",
+                       va="center")
+    c.text(0.1 * 72, (height - 0.1) * 72, data.get("subtitle", "") + "（绿色：改善；红色：变差）", 9, TEXT,
+           va="bottom")
+    _head(c, data, style)
+    return c
 
 
-class _EffectCanvas:
+def _effect(canvas, data: dict, style: dict):
     """成效对照: a panel a metric; the unit and its comparison group's mean, each
     indexed to its before-window mean = 100, the group's min–max shaded, a
-    vertical line where the practice starts (statpages._effect_chart).
-    Fixed margins and a key of plain lines below the plots, like the trend
-    charts, and like them kept by a drawing process for every chart with as
-    many panels (axes and ticks were half of a chart's time)."""
-
-    def __init__(self, n: int):
-        from matplotlib.figure import Figure
-        from matplotlib.ticker import FuncFormatter, MaxNLocator
-        self.fig = Figure(figsize=(WIDTH, 3.0))
-        self.axes = []
-        self.added: list = []
-        for i in range(n):
-            ax = self.fig.add_axes([0, 0, 1, 1], sharex=self.axes[0] if self.axes else None)
-            self.axes.append(ax)
-            ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
-            ax.yaxis.set_major_formatter(FuncFormatter(_num))
-            ax.grid(axis="y", color=GRID, linewidth=0.8)
-            ax.tick_params(length=0, pad=4, labelbottom=i == n - 1, left=False, bottom=False)
-            ax.xaxis.set_label_coords(0.5, 0)      # no x-axis title (as in the trend charts)
-            for side in ("left", "bottom"):
-                ax.spines[side].set_color(GRID)
-
-    def draw(self, data: dict):
-        fig, panels, months = self.fig, data["panels"], data["months"]
-        for artist in self.added:
-            artist.remove()
-        self.added = []
-        own_c, group_c = PALETTE[0], PALETTE[1]
-        values = [v for p in panels for k in ("own", "group", "low", "high") for v in p[k] if v is not None]
-        widest = max(_text_width(_num(round(v * 1.1)), 9) for v in (min([0.0, *values]), max([0.0, *values])))
-        left = 0.12 + 0.16 + widest + 0.1       # axis label (rotated), gap, tick labels, tick pad
-        right = 0.12
-        plot_w = WIDTH - left - right
-        key = [(data["own_label"], own_c, 2.0, "-"), (data["group_label"], group_c, 1.6, DASHED),
-               (data["band_label"], group_c + "2e", 7.0, "-"),      # the band's colour at alpha 0.18
-               ("开始实施", TEXT, 1.0, (0, (2, 2)))]
-        key_rows = max(r for r, _x in _flow([e[0] for e in key], plot_w)) + 1
-        foot = TICK_ROW + 0.1 + key_rows * KEY_ROW + 0.1
-        n = len(panels)
-        height = HEAD + n * (PANEL_HEAD + EFFECT_AX) + PANEL_GAP * (n - 1) + foot
-        fig.set_size_inches(WIDTH, height)
-        self.added += _head(fig, data, height)
-        x = list(range(len(months)))
-        ticks = [i for i in x if i % 3 == data["start"] % 3]
-
-        def nan(values):
-            return [math.nan if v is None else v for v in values]
-        top = height - HEAD
-        for ax, panel in zip(self.axes, panels):
-            top -= PANEL_HEAD
-            ax.set_position([left / WIDTH, (top - EFFECT_AX) / height, plot_w / WIDTH, EFFECT_AX / height])
-            top -= EFFECT_AX + PANEL_GAP
-            # Empty data limits, as in a new figure: axhline autoscales as it is added.
-            ax.relim()
-            self.added += [
-                ax.fill_between(x, nan(panel["low"]), nan(panel["high"]), color=group_c, alpha=0.18, linewidth=0),
-                *ax.plot(x, nan(panel["group"]), color=group_c, linewidth=1.6, linestyle=DASHED),
-                *ax.plot(x, nan(panel["own"]), color=own_c, linewidth=2.0, marker="o", markersize=3),
-                ax.axhline(100, color=GRID, linewidth=0.8),
-                ax.axvline(data["start"] - 0.5, color=TEXT, linewidth=1.0, linestyle=(0, (2, 2)))]
-            ax.set_title(panel["label"], loc="left", pad=6, fontsize=9.5)
-        self.axes[-1].set_xticks(ticks, [months[i] for i in ticks])
-        self.axes[-1].set_xlim(-0.5, len(months) - 0.5)
-        self.added += _key(fig, left, foot - TICK_ROW - 0.1, plot_w, key)
-        self.added.append(fig.text(0.12 / WIDTH, (foot + (height - HEAD - foot) / 2) / height, data["axis_label"],
-                                   rotation=90, ha="center", va="center", fontsize=9, color=TEXT))
-        return fig
+    vertical line where the practice starts (statpages._effect_chart). Fixed
+    margins and a key of plain lines below the plots, like the trend charts."""
+    panels, months = data["panels"], data["months"]
+    own_c, group_c = PALETTE[0], PALETTE[1]
+    values = [v for p in panels for k in ("own", "group", "low", "high") for v in p[k] if v is not None]
+    widest = max(_text_width(_num(round(v * 1.1)), 9) for v in (min([0.0, *values]), max([0.0, *values])))
+    left = 0.12 + 0.16 + widest + 0.1       # axis label (rotated), gap, tick labels, tick pad
+    right = 0.12
+    plot_w = WIDTH - left - right
+    key = [(data["own_label"], own_c, 2.0, None), (data["group_label"], group_c, 1.6, DASHED),
+           (data["band_label"], group_c + "2e", 7.0, None),      # the band's colour at alpha 0.18
+           ("开始实施", TEXT, 1.0, DOTTED)]
+    key_rows = max(r for r, _x in _flow([e[0] for e in key], plot_w)) + 1
+    foot = TICK_ROW + 0.1 + key_rows * KEY_ROW + 0.1
+    n = len(panels)
+    height = HEAD + n * (PANEL_HEAD + EFFECT_AX) + PANEL_GAP * (n - 1) + foot
+    c = canvas(WIDTH, height)
+    x = list(range(len(months)))
+    ticks = [i for i in x if i % 3 == data["start"] % 3]
+    top = HEAD
+    for i, panel in enumerate(panels):
+        top += PANEL_HEAD
+        # the range autoscaling gave: the band, both lines and the 100 line
+        ylim = _auto_limits([v for k in ("low", "high", "group", "own") for v in panel[k]] + [100.0])
+        p = _Plot(left * 72, top * 72, plot_w * 72, EFFECT_AX * 72, (-0.5, len(months) - 0.5), ylim)
+        top += EFFECT_AX + PANEL_GAP
+        band, run = [], []
+        for xi, lo, hi in zip(x, panel["low"], panel["high"]):
+            if lo is None or hi is None:
+                band.append(run)
+                run = []
+            else:
+                run.append((xi, lo, hi))
+        band.append(run)
+        p.begin(c)
+        c.fill([[(p.x(xi), p.y(lo)) for xi, lo, _h in r] + [(p.x(xi), p.y(hi)) for xi, _l, hi in reversed(r)]
+                for r in band if len(r) > 1], group_c, 0.18)
+        c.unclip()
+        if i == n - 1:
+            for t in ticks:
+                c.text(p.x(t), p.bottom + 4, months[t], style["xtick.labelsize"], TEXT, ha="center", va="top")
+        p.y_grid(c, _ticks(*ylim, nbins=4), style["ytick.labelsize"], 4)
+        p.begin(c)
+        c.stroke(p.runs(x, panel["group"]), group_c, 1.6, _dash(DASHED, 1.6))
+        runs = p.runs(x, panel["own"])
+        c.stroke(runs, own_c, 2.0, cap="square")
+        c.dots([pt for run in runs for pt in run], 1.5, own_c)
+        c.stroke([[(p.left, p.y(100)), (p.right, p.y(100))]], GRID, 0.8, cap="square")
+        start = p.x(data["start"] - 0.5)
+        c.stroke([[(start, p.bottom), (start, p.top)]], TEXT, 1.0, _dash(DOTTED, 1.0))   # dashes from the bottom
+        c.unclip()
+        p.spines(c)
+        c.text(p.left, p.top - 6, panel["label"], 9.5, TEXT)
+    _key(c, left, height - (foot - TICK_ROW - 0.1), plot_w, key)
+    c.text(0.12 * 72, (height - (foot + (height - HEAD - foot) / 2)) * 72, data["axis_label"], 9, TEXT,
+           ha="center", va="center", rotate=True)
+    _head(c, data, style)
+    return c
 
 
-_CANVASES: dict[tuple, Any] = {}
-CANVAS = {"trend": _TrendCanvas, "effect": _EffectCanvas}
+FIGURES = {"trend": _trend, "ranking": _ranking, "effect": _effect}
 
 
-def _canvas_figure(kind: str, data: dict, reuse: tuple | None = None):
-    """The figure of a trend or 成效对照 chart; `reuse` is a key under which this
-    process keeps the figure for the next chart of its kind with as many
-    panels (None: a new one)."""
-    n = len(data["panels"])
-    if reuse is None:
-        return CANVAS[kind](n).draw(data)
-    key = (kind, n, _environment_hash(), *reuse)   # a figure keeps the style it was made with
-    if key not in _CANVASES:
-        _CANVASES[key] = CANVAS[kind](n)
-    return _CANVASES[key].draw(data)
-
-
-FIGURES = {"ranking": _ranking_figure}
-
-
-def render(spec: ChartSpec, out, fmt: str = "svg", rc: Optional[dict] = None, reuse: bool = True,
-           dpi: int = 110) -> None:
+def render(spec: ChartSpec, out, fmt: str = "svg", rc: Optional[dict] = None, dpi: int = 110) -> None:
     """Draw `spec` into a path or binary file object.
-    `rc` overrides the style (tests); `reuse`: draw trend charts on this
-    process's kept figure (see _TrendCanvas); `dpi`: pixels per inch of a PNG
-    (经验汇编's Word file asks for print resolution). No character stops a
-    chart: the bundled font only lays text out; in SVG the reader's fonts draw it.
-    One chart at a time in a process (the style, the kept figures and the
-    metrics memo are shared): the background drawing and 经验汇编's figures may
-    both draw in the main process."""
-    with _RENDER_LOCK:
-        _render(spec, out, fmt, rc, reuse, dpi)
+    `rc` overrides the style (tests); `dpi`: pixels per inch of a PNG
+    (经验汇编's Word file asks for print resolution). SVG is written
+    directly (_Svg); other formats are drawn by Matplotlib from the same
+    layout (_Raster). No character stops a chart: the bundled font only lays
+    text out; in SVG the reader's fonts draw it."""
+    if spec.kind not in FIGURES:
+        raise ChartError(f"未知的图表类型：{spec.kind}")
+    data = drawable(spec.data)
+    style = {**STYLE, **(rc or {})}
+    if fmt == "svg":
+        data = FIGURES[spec.kind](_Svg, data, style).finish()
+    else:
+        with _RENDER_LOCK:   # Matplotlib's style is global to a process
+            data = _raster(spec.kind, data, style, fmt, dpi)
+    if isinstance(out, (str, os.PathLike)):
+        Path(out).write_bytes(data)
+    else:
+        out.write(data)
 
 
 _RENDER_LOCK = threading.RLock()
 
 
-def _render(spec: ChartSpec, out, fmt: str, rc: Optional[dict], reuse: bool, dpi: int) -> None:
+def _raster(kind: str, data: dict, style: dict, fmt: str, dpi: int) -> bytes:
     import matplotlib
     setup_font()
-    if spec.kind not in FIGURES and spec.kind not in CANVAS:
-        raise ChartError(f"未知的图表类型：{spec.kind}")
-    spec = ChartSpec(spec.name, spec.kind, drawable(spec.data))
-    style = {**STYLE, **(rc or {})}
-    _memo_text_metrics()
-    _METRICS_STYLE[0] = tuple(sorted((k, repr(v)) for k, v in (rc or {}).items()))
     with matplotlib.rc_context(style), warnings.catch_warnings():
-        # A character outside the bundled subset is laid out one em wide
-        # (its .notdef advance); the browser draws it with the reader's font.
+        # A character outside the bundled subset is drawn as its .notdef box.
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")
-        if spec.kind in CANVAS:
-            fig = _canvas_figure(spec.kind, spec.data, tuple(sorted((rc or {}).items())) if reuse else None)
-        else:
-            fig = FIGURES[spec.kind](spec.data)
-        if fmt != "svg":
-            fig.savefig(out, format=fmt, dpi=dpi)
-            return
-        # The figure's and the axes' backgrounds are transparent rectangles
-        # (the axes' still clips the plot): not drawn, two paths fewer a panel.
-        fig.patch.set_visible(False)
-        for ax in fig.axes:
-            ax.patch.set_visible(False)
+        fig = FIGURES[kind](_Raster, data, style).fig
         buf = io.BytesIO()
-        fig.savefig(buf, format="svg", metadata=METADATA)
-    svg = buf.getvalue()
-    if style["svg.fonttype"] == "none":
-        svg = _lighter(svg)
-    if isinstance(out, (str, os.PathLike)):
-        Path(out).write_bytes(svg)
-    else:
-        out.write(svg)
+        fig.savefig(buf, format=fmt, dpi=dpi)
+    return buf.getvalue()
 
 
 def draw_chart(spec: ChartSpec, path: Path, fmt: str = "svg") -> Path:
@@ -736,7 +845,6 @@ def _draw_job(job: tuple[ChartSpec, str]) -> str:
 
 def _init_worker() -> None:
     warnings.simplefilter("default")
-    setup_font()
 
 
 # ------------------------------------------------------------------ the cache
@@ -746,8 +854,8 @@ def draw_charts(charts: list[ChartSpec], cache_dir: Path, jobs: Optional[int] = 
                 in_process_max: int = SERIAL_MAX) -> DrawReport:
     """Draw every chart not yet in `cache_dir` (as <key>.svg): up to
     `in_process_max` in this process, more in worker processes, one per
-    SERIAL_MAX charts up to `jobs` (default os.cpu_count(); 1 draws in this
-    process). `cancel` set: stop drawing soon (a failed build)."""
+    WORKER_CHARTS charts up to `jobs` (default os.cpu_count(); 1 draws in
+    this process). `cancel` set: stop drawing soon (a failed build)."""
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
@@ -758,7 +866,7 @@ def draw_charts(charts: list[ChartSpec], cache_dir: Path, jobs: Optional[int] = 
         if not path.exists():
             todo.setdefault(str(path), spec)
     jobs_list = sorted(((spec, target) for target, spec in todo.items()), key=lambda j: j[1])
-    procs = min(jobs or os.cpu_count() or 1, -(-len(jobs_list) // SERIAL_MAX))
+    procs = min(jobs or os.cpu_count() or 1, -(-len(jobs_list) // WORKER_CHARTS))
     if len(jobs_list) <= in_process_max or jobs == 1 or not jobs_list:
         for job in jobs_list:
             if cancel is not None and cancel.is_set():
@@ -766,7 +874,7 @@ def draw_charts(charts: list[ChartSpec], cache_dir: Path, jobs: Optional[int] = 
             _draw_job(job)
     else:
         ctx = multiprocessing.get_context(context)
-        chunk = max(1, min(16, len(jobs_list) // (procs * 4)))
+        chunk = max(1, min(64, len(jobs_list) // (procs * 4)))
         with ctx.Pool(processes=procs, initializer=_init_worker) as pool:
             for _ in pool.imap_unordered(_draw_job, jobs_list, chunksize=chunk):
                 if cancel is not None and cancel.is_set():
@@ -794,11 +902,10 @@ class Drawing:
         import time
         t = time.perf_counter()
         try:
-            # Always in worker processes (unless jobs=1): a few charts drawn in
-            # this process would take the GIL from MkDocs, and importing
-            # Matplotlib here costs the main process a second; a worker runs
-            # on the core MkDocs leaves idle.
-            self.report = draw_charts(charts, cache_dir, jobs, cancel=self._cancel, in_process_max=0)
+            # A few hundred charts in this process (cheaper than starting a
+            # worker, and a moment of the GIL); more in worker processes, on
+            # the core MkDocs leaves idle.
+            self.report = draw_charts(charts, cache_dir, jobs, cancel=self._cancel)
         except BaseException as e:              # handed to the thread that joins
             self.error = e
         self.seconds = time.perf_counter() - t

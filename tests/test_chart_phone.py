@@ -31,7 +31,9 @@ def phone_site(sample_site, sample_url):
 def smallest_text(svg: str) -> tuple[float, float]:
     """(viewBox width, smallest font size of any <text>) of a chart."""
     view = float(re.search(r'viewBox="0 0 ([\d.]+) [\d.]+"', svg).group(1))
-    sizes = [float(x) for x in re.findall(r"<text[^>]*font-size: ([\d.]+)px", svg)]
+    # font sizes are in the stylesheet's classes (one rule a text style)
+    rules = dict(re.findall(r"\.(\w+)\{[^}]*?font-size:\s*([\d.]+)px", svg))
+    sizes = [float(rules[c]) for c in re.findall(r'<text class="(\w+)"', svg)]
     assert sizes, "a chart without SVG text"
     return view, min(sizes)
 

@@ -134,16 +134,14 @@ def test_no_sample_label_for_real_data():
 
 # ------------------------------------------------------------------ determinism and cache
 
-def test_reused_figures_draw_the_same_bytes_as_new_ones(specs):
-    """A drawing process reuses one trend figure per panel count: what the
-    charts before left behind (lines, key, titles, the sample label, a fixed
-    or automatic y range) must never show in the next."""
-    trends = [s for s in specs.values() if s.kind == "trend"]
-    real = [s for s in charts.plan_charts(stats.build(make_records(sample=False))) if s.kind == "trend"]
-    fresh = {id(s): svg_of(s, reuse=False) for s in trends + real}
-    for order in (trends + real, list(reversed(real + trends))):
-        for s in order:
-            assert svg_of(s) == fresh[id(s)], s.name
+def test_a_chart_does_not_depend_on_the_charts_drawn_before_it(specs):
+    """Each chart is its own document (styles, classes and clip ids start
+    afresh): drawing order never changes a chart's bytes."""
+    real = [s for s in charts.plan_charts(stats.build(make_records(sample=False)))]
+    every = list(specs.values()) + real + [effect_spec(i, *args) for i, args in enumerate(EFFECTS)]
+    first = [svg_of(s) for s in every]
+    assert [svg_of(s) for s in reversed(every)] == first[::-1]
+
 
 def effect_spec(i: int, panels: int, months: int, scale: float, sample: bool) -> charts.ChartSpec:
     """A 成效对照 chart of made-up indices: `scale` sets how far they swing."""
@@ -161,18 +159,77 @@ def effect_spec(i: int, panels: int, months: int, scale: float, sample: bool) ->
                    for k in range(panels)]})
 
 
-def test_reused_effect_figures_draw_the_same_bytes_as_new_ones():
-    """成效对照 figures are kept per panel count too: a wide range, a longer
-    key or the sample label of one chart never shows in the next."""
-    effects = [effect_spec(i, panels, months, scale, sample)
-               for i, (panels, months, scale, sample) in enumerate(
-                   [(3, 24, 3.0, True), (3, 18, 40.0, False), (2, 21, 0.5, True), (3, 24, 12.0, False),
-                    (2, 24, 25.0, False)])]
-    fresh = {s.name: svg_of(s, reuse=False) for s in effects}
-    assert "样例数据" in fresh[effects[0].name] and "样例数据" not in fresh[effects[1].name]
-    for order in (effects, effects[::-1]):
-        for s in order:
-            assert svg_of(s) == fresh[s.name], s.name
+EFFECTS = [(3, 24, 3.0, True), (3, 18, 40.0, False), (2, 21, 0.5, True), (3, 24, 12.0, False), (2, 24, 25.0, False)]
+
+
+def svg_tree(svg: str):
+    import xml.etree.ElementTree as ET
+    return ET.fromstring(svg.encode())
+
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.mark.parametrize("which", ["trend", "ranking", "effect"])
+def test_svg_is_well_formed_and_every_class_and_clip_is_defined(specs, which):
+    spec = (effect_spec(0, *EFFECTS[0]) if which == "effect"
+            else next(s for s in specs.values() if s.kind == which))
+    svg = svg_of(spec)
+    root = svg_tree(svg)
+    style = root.find(f"{SVG_NS}defs/{SVG_NS}style").text
+    defined = set(re.findall(r"\.([a-z]\d*)\{", style))
+    used = {el.get("class") for el in root.iter() if el.get("class")}
+    assert used and used <= defined
+    clips = {el.get("id") for el in root.iter(f"{SVG_NS}clipPath")}
+    refs = {re.match(r"url\(#(\w+)\)", el.get("clip-path")).group(1) for el in root.iter() if el.get("clip-path")}
+    assert refs and refs == clips
+    assert "e+" not in svg and "e-0" not in svg and "nan" not in svg.lower().replace("nanning", "")
+
+
+def test_text_baselines_are_where_matplotlib_put_them():
+    """The chart text is placed from ASCENT and DESCENT; they must equal
+    Matplotlib's layout of the bundled font for every alignment used."""
+    from matplotlib.figure import Figure
+    charts.setup_font()
+    texts = ["1月", "0", "排查矛盾纠纷", "2024 年", "−12.5%", "样例数据"]
+    with matplotlib.rc_context(charts.STYLE):
+        for size in (9, 9.5, 13):
+            for va in ("top", "center", "bottom", "baseline", "center_baseline"):
+                fig = Figure(figsize=(4, 1))
+                for t in texts:
+                    fig.text(0.1, 0.5, t, va=va, fontsize=size)     # anchor 36 pt from the top
+                buf = io.BytesIO()
+                fig.savefig(buf, format="svg")
+                ys = [float(y) for y in re.findall(r'<text [^>]*y="([\d.]+)"', buf.getvalue().decode())]
+                assert len(ys) == len(texts)
+                for t, y in zip(texts, ys):
+                    assert 36 + charts._BASELINE[va] * size == pytest.approx(y, abs=0.01), (t, va, size)
+
+
+@pytest.mark.parametrize("values", [[3, 7, 12, 9], [95.5, 96.0, 97.5], [100.0, 100.0], [0.2, 0.4], [-5, 40],
+                                    [1234, 5678, 910], [None, 88.8, None, 91.2]])
+def test_limits_and_ticks_are_matplotlibs(values):
+    """Autoscaled ranges and their ticks equal what a Matplotlib axes chose."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import AutoLocator, MaxNLocator
+    with matplotlib.rc_context(charts.STYLE):      # 9 pt tick labels: 6 bins in a trend panel
+        fig = Figure(figsize=(charts.WIDTH, 3))
+        ax = fig.add_axes([0.2, 0.2, 0.7, charts.AX_HEIGHT / 3])
+        ax.plot(range(len(values)), [float("nan") if v is None else v for v in values])
+        for locator, kw in ((AutoLocator(), dict(nbins=6, steps=(1, 2, 2.5, 5, 10))),
+                            (MaxNLocator(nbins=4), dict(nbins=4))):
+            ax.yaxis.set_major_locator(locator)
+            ax.autoscale_view()
+            lo, hi = charts._auto_limits(values)
+            assert (lo, hi) == pytest.approx(ax.get_ylim(), rel=1e-12)
+            shown = [t for t in ax.get_yticks() if lo - 1e-9 <= t <= hi + 1e-9]
+            assert charts._ticks(lo, hi, **kw) == pytest.approx(shown)
+
+
+def test_markers_are_dots_and_rings():
+    spec = effect_spec(1, *EFFECTS[1])
+    svg = svg_of(spec)
+    assert svg.count("h.01") == sum(v is not None for p in spec.data["panels"] for v in p["own"])
 
 
 def test_same_data_same_bytes(specs):
@@ -243,3 +300,44 @@ def test_every_chart_draws_for_a_unit_name_as_long_as_the_validator_allows():
         svg = svg_of(spec)
         assert long not in svg
     assert "…" in svg_of(ranking[0])
+
+
+def test_the_key_follows_the_code_the_style_and_the_value_format(specs, monkeypatch):
+    """Whatever changes a chart's bytes changes its cache key: this module's
+    source, the style (font sizes are read from it), the font, the format of
+    the ranking's value labels."""
+    spec = specs["charts/units/bureau/ranking.svg"]
+    charts._environment_hash.cache_clear()
+    before = charts.chart_key(spec)
+    assert svg_of(spec, rc={"axes.titlesize": 11}) != svg_of(spec)      # the style reaches the SVG
+    changes = [
+        lambda m: m.setitem(charts.STYLE, "axes.titlesize", 11),
+        lambda m: m.setattr(statpages, "fmt_percent", lambda v: f"{v:+.2f}%"),
+        lambda m: m.setattr(charts, "_file_hash", lambda p, h=charts._file_hash: h(p) + "x"),   # code or font
+    ]
+    for change in changes:
+        with monkeypatch.context() as m:
+            change(m)
+            charts._environment_hash.cache_clear()
+            assert charts.chart_key(spec) != before
+    charts._environment_hash.cache_clear()
+    assert charts.chart_key(spec) == before
+
+
+@pytest.mark.parametrize("spec", [
+    charts.ChartSpec("a.svg", "ranking", {"title": "空", "units": [], "panels": [{"label": "x", "values": [],
+                                                                              "verdicts": []}]}),
+    charts.ChartSpec("b.svg", "ranking", {"title": "无值", "units": ["甲", "乙"],
+                                          "panels": [{"label": "x", "values": [None, None], "verdicts": [None, None]}]}),
+    charts.ChartSpec("c.svg", "trend", {"title": "无数据", "year": 2025, "panels": [
+        {"unit": "%", "mean": True, "lines": [{"label": "率", "colour": 0, "current": [None] * 12}]}]}),
+    charts.ChartSpec("d.svg", "trend", {"title": "全为零", "year": 2025, "previous_year": 2024, "panels": [
+        {"unit": "起", "lines": [{"label": "l", "colour": 9, "current": [0] * 12, "previous": [0] * 12}]}]}),
+    charts.ChartSpec("e.svg", "effect", {"title": "无数据", "axis_label": "指数", "months": ["m"] * 6, "start": 3,
+                                         "own_label": "o", "group_label": "g", "band_label": "b",
+                                         "panels": [{"label": "p", "own": [None] * 6, "group": [None] * 6,
+                                                     "low": [None] * 6, "high": [None] * 6}]}),
+], ids=lambda s: s.name)
+def test_charts_without_data_still_draw(spec):
+    root = svg_tree(svg_of(spec))
+    assert spec.data["title"] in [t.text for t in root.iter(f"{SVG_NS}text")]

@@ -51,7 +51,7 @@ def _draw(job: tuple[charts.ChartSpec, str, str]) -> str:
     import io
     spec, fmt, target = job
     buf = io.BytesIO()
-    charts.render(spec, buf, fmt, rc=RC[fmt], reuse=False, dpi=PNG_DPI)
+    charts.render(spec, buf, fmt, rc=RC[fmt], dpi=PNG_DPI)
     write_atomic(Path(target), buf.getvalue() if fmt == "svg" else _small_png(buf.getvalue()))
     return target
 
