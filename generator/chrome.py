@@ -17,11 +17,20 @@ the theme's loader so that
     `<script src=".../jingyan-inline-<hash>.js">`: a synchronous script at
     the same place runs at the same moment, and the file name changes with
     its content (browsers may cache it forever).
+  - the parts of the header only a script can use, the search dialog and
+    the colour-scheme form (without JavaScript the dialog never finds
+    anything and the form's buttons stay `hidden`), become one
+    `<script src>` that puts the very same HTML in its own place while the
+    page is parsed, before the first paint and before Material's scripts
+    look for them; the files are named by their content, so a page whose
+    part differs gets its own.
 Only the theme's own templates pass through here; page content never does.
 """
 from __future__ import annotations
 
 import hashlib
+import json
+import posixpath
 import re
 from pathlib import Path
 
@@ -34,6 +43,9 @@ _SVG_START = re.compile(r"<svg\b[^>]*>", re.S)
 _XMLNS = re.compile(r'\s+xmlns="http://www\.w3\.org/2000/svg"')
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # an inline script with no attributes and no template code in it
+# theme partials whose HTML only scripts use: inserted by a shared script
+INSERTED = ("partials/search.html", "partials/palette.html")
+ORIGINAL = "jingyan-shared/"  # + a name in INSERTED: the theme's own template
 _STATIC_SCRIPT = re.compile(r"<script>((?:(?!</script>|\{\{|\{%|\{#).)+)</script>", re.S)
 
 ICON_RULE = (
@@ -85,8 +97,18 @@ def icon_css(icons: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
 def script_name(body: str) -> str:
-    return f"{SCRIPT_DIR}/jingyan-inline-{hashlib.sha256(body.encode()).hexdigest()[:10]}.js"
+    return f"{SCRIPT_DIR}/jingyan-inline-{_digest(body)}.js"
+
+
+def inserting_script(html: str) -> str:
+    """A script that puts `html` where the script element is, then removes itself."""
+    literal = json.dumps(html, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f'(function(s){{s.insertAdjacentHTML("beforebegin",{literal});s.remove()}})(document.currentScript);\n'
 
 
 class SharedLoader(jinja2.BaseLoader):
@@ -97,6 +119,11 @@ class SharedLoader(jinja2.BaseLoader):
         self.shared = shared
 
     def get_source(self, environment, template):
+        if template in INSERTED:
+            return ("<script src=\"{{ jingyan_inserted(%r) | url }}\"></script>" % template,
+                    None, lambda: True)
+        if template.startswith(ORIGINAL):
+            template = template[len(ORIGINAL):]
         source, filename, uptodate = self.inner.get_source(environment, template)
         m = _ICON.match(template)
         if m:
@@ -121,6 +148,15 @@ class Shared:
             self.scripts[name] = m.group(1)
             return "<script src=\"{{ '" + name + "' | url }}\"></script>"
         return _STATIC_SCRIPT.sub(repl, source)
+
+    @jinja2.pass_context
+    def inserted(self, ctx, name: str) -> str:
+        """Render the theme's `name` for this page; the site path of the script that inserts it."""
+        html = ctx.environment.get_template(ORIGINAL + name).render(ctx.get_all())
+        text = inserting_script(html)
+        path = f"{SCRIPT_DIR}/jingyan-{posixpath.basename(name)[:-5]}-{_digest(text)}.js"
+        self.scripts[path] = text
+        return path
 
     def files(self) -> dict[str, str]:
         """Site path → text of every shared file this build's pages use."""
@@ -147,6 +183,7 @@ def install(env: jinja2.Environment) -> Shared:
     """Route `env`'s templates through a new `Shared` (one per build)."""
     shared = Shared()
     env.loader = SharedLoader(env.loader, shared)
+    env.globals["jingyan_inserted"] = shared.inserted
     # __config's strings as UTF-8, not \\uXXXX (Material's `tojson`; still
     # HTML-safe: tojson escapes < > & ' whatever the policy)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
