@@ -153,8 +153,12 @@ class Shared:
     def inserted(self, ctx, name: str) -> str:
         """Render the theme's `name` for this page; the site path of the script that inserts it."""
         html = ctx.environment.get_template(ORIGINAL + name).render(ctx.get_all())
+        return self.inserting(html, posixpath.basename(name)[:-5])
+
+    def inserting(self, html: str, stem: str) -> str:
+        """The site path of a script that inserts `html` (one file for equal HTML)."""
         text = inserting_script(html)
-        path = f"{SCRIPT_DIR}/jingyan-{posixpath.basename(name)[:-5]}-{_digest(text)}.js"
+        path = f"{SCRIPT_DIR}/jingyan-{stem}-{_digest(text)}.js"
         self.scripts[path] = text
         return path
 
@@ -184,6 +188,7 @@ def install(env: jinja2.Environment) -> Shared:
     shared = Shared()
     env.loader = SharedLoader(env.loader, shared)
     env.globals["jingyan_inserted"] = shared.inserted
+    env.globals["jingyan_shared"] = shared          # generator/navmemo.py shares sidebars through it
     # __config's strings as UTF-8, not \\uXXXX (Material's `tojson`; still
     # HTML-safe: tojson escapes < > & ' whatever the policy)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}

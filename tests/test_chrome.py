@@ -87,6 +87,19 @@ def test_written_files_and_a_build_that_rendered_nothing_keeps_them(tmp_path):
 
 
 # ------------------------------------------------------- the built site, rendered
+_INSERTING = re.compile(r'<script src="([^"]*assets/javascripts/jingyan-(?:search|palette|nav)-[0-9a-f]{10}\.js)"></script>')
+
+
+def page_with_shared_parts(site: Path, page: str) -> str:
+    """A built page with each inserting script replaced by the HTML it inserts."""
+    html = (site / page).read_text(encoding="utf-8")
+
+    def insert(m: re.Match) -> str:
+        js = (site / page).parent.joinpath(m.group(1)).read_text(encoding="utf-8")
+        return json.loads(js[js.index(",") + 1:js.rindex(");s.remove()")])
+    return _INSERTING.sub(insert, html)
+
+
 LAYOUT = """() => Array.from(document.body.querySelectorAll('*'))
   .filter(e => !e.parentElement.closest('svg'))       /* an icon's inner paths are gone */
   .map(e => { const r = e.getBoundingClientRect();
@@ -132,6 +145,16 @@ def test_shared_chrome_is_lighter_and_byte_identical_between_builds(two_builds):
         small, big = ((site / page).stat().st_size for site in (shared, inline))
         assert small <= big - 4000, (page, small, big)       # icons, scripts, search dialog, palette form
         assert "<path" not in (shared / page).read_text(encoding="utf-8"), page
+    # a record page's sidebar: inserted by a script, the very HTML rendered inline
+    for page in ("units/xiagezhuang-pcs/index.html", pages[-1] if "practices/" in pages[-1] else
+                 next(p for p in pages if p.startswith("practices/") and p.count("/") == 2)):
+        html = (shared / page).read_text(encoding="utf-8")
+        assert "md-nav--primary" not in html and "jingyan-nav-" in html, page
+        full, own = page_with_shared_parts(shared, page), (inline / page).read_text(encoding="utf-8")
+        def cut(t):   # the sidebar, icons aside (tested above)
+            t = t[t.index('<nav class="md-nav md-nav--primary'):t.index('<div class="md-sidebar md-sidebar--secondary')]
+            return re.sub(r"<svg\b.*?</svg>", "<svg/>", t, flags=re.S)
+        assert cut(full) == cut(own), page
     css = (shared / chrome.ICON_CSS).read_text(encoding="utf-8")
     for icon in ("material-magnify", "material-close", "material-arrow-up", "material-weather-night"):
         assert f".jy-i--{icon}{{" in css
