@@ -228,3 +228,54 @@ def test_icons_print_and_work_from_file_urls(browser, tmp_path):
     assert tab.evaluate("getComputedStyle(document.querySelector('.md-header .md-logo svg')).printColorAdjust") == "exact"
     assert not errors
     ctx.close()
+
+
+def test_instant_navigation_brings_record_pages_in_with_their_shared_sidebar(browser, tmp_path, monkeypatch):
+    """Material swaps the page body in without reloading (navigation.instant, which
+    needs the site served at its site_url): the sidebar's script runs again and the
+    page looks as when loaded directly, forwards and back."""
+    import functools
+    import http.server
+    import socket
+    import threading
+    from tests.test_scale import FIXTURE, build, private_root
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    monkeypatch.setenv("JINGYAN_SITE_URL", url)
+    assert build(private_root(tmp_path / "root"), FIXTURE, tmp_path / "site") == 0
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(tmp_path / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        for width in (1280, 390):
+            tab = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+            direct = {}
+            for page in ("practices/xiagezhuang-sitou/", "units/xiagezhuang-pcs/"):
+                tab.goto(url + page)
+                tab.wait_for_load_state("networkidle")
+                direct[page] = shown(tab)
+            with tab.expect_response(lambda r: r.url.endswith("sitemap.xml")):   # instant navigation is ready
+                tab.goto(url + "practices/")
+            tab.wait_for_timeout(500)
+            tab.evaluate("document.body.dataset.stayed = 'yes'")
+            for link, page in (("article a[href*='xiagezhuang-sitou']", "practices/xiagezhuang-sitou/"),
+                               ("article a[href*='units/xiagezhuang-pcs']", "units/xiagezhuang-pcs/")):
+                tab.click(link)
+                tab.wait_for_url(url + page)
+                tab.wait_for_function("document.querySelector('.md-sidebar--primary nav.md-nav--primary')")
+                tab.wait_for_timeout(500)
+                assert tab.evaluate("document.body.dataset.stayed") == "yes"      # not reloaded
+                assert shown(tab) == direct[page], (width, page)
+                assert tab.locator("script[src*='jingyan-nav-']").count() == 0
+            tab.go_back()
+            tab.wait_for_url(url + "practices/xiagezhuang-sitou/")
+            tab.wait_for_timeout(500)
+            assert tab.locator(".md-sidebar--primary nav.md-nav--primary").count() == 1
+            tab.context.close()
+    finally:
+        server.shutdown()
