@@ -140,14 +140,21 @@ class Shared:
 
     def __init__(self):
         self.icons: dict[str, str] = {}
-        self.scripts: dict[str, str] = {}
+        self.moved: dict[str, str] = {}     # file name → an inline script's body, as compiled
+        self.scripts: dict[str, str] = {}   # file name → text, of scripts pages refer to
 
     def externalise(self, source: str) -> str:
         def repl(m: re.Match) -> str:
             name = script_name(m.group(1))
-            self.scripts[name] = m.group(1)
-            return "<script src=\"{{ '" + name + "' | url }}\"></script>"
+            self.moved[name] = m.group(1)
+            return "<script src=\"{{ jingyan_moved('" + name + "') | url }}\"></script>"
         return _STATIC_SCRIPT.sub(repl, source)
+
+    def used(self, name: str) -> str:
+        """A moved script a page refers to: written with the site (not those of
+        templates compiled but never shown, like a consent banner's)."""
+        self.scripts[name] = self.moved[name]
+        return name
 
     @jinja2.pass_context
     def inserted(self, ctx, name: str) -> str:
@@ -188,6 +195,7 @@ def install(env: jinja2.Environment) -> Shared:
     shared = Shared()
     env.loader = SharedLoader(env.loader, shared)
     env.globals["jingyan_inserted"] = shared.inserted
+    env.globals["jingyan_moved"] = shared.used
     env.globals["jingyan_shared"] = shared          # generator/navmemo.py shares sidebars through it
     # __config's strings as UTF-8, not \\uXXXX (Material's `tojson`; still
     # HTML-safe: tojson escapes < > & ' whatever the policy)
