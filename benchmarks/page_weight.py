@@ -9,8 +9,15 @@ contents, breadcrumb, article and its tables, footer), all inline SVG, all
 white space between tags, and the total, in KiB over the pages given. Parts
 overlap (the header holds the search dialog): they are not meant to add up.
 Offsets come from html.parser; nothing is rendered.
+
+The search dialog, the colour-scheme form and a record page's sidebar are
+not in the page file but put in place by a shared script (generator/chrome.py,
+navmemo.py): they count 0 here, and "shared chrome references" is what the
+page holds for them (with the tags of the theme's inline scripts moved to
+files). With --expand each such script is replaced by the HTML
+it inserts first: the page as a reader's browser holds it.
 """
-import sys, re
+import json, os, sys, re
 from html.parser import HTMLParser
 
 VOID = {"area","base","br","col","embed","hr","img","input","link","meta","source","track","wbr"}
@@ -65,14 +72,33 @@ def regions(text):
         out[" article: img"]=sum(b(s) for s in p.spans if s[0]=="img" and art[2]<=s[2]<art[3])
     # scripts after body content
     out["script tags"]=sum(b(s) for s in p.spans if s[0]=="script")
+    out["shared chrome references"]=sum(len(m.group(0).encode()) for m in INSERTING.finditer(text))
     out["inline svg (all)"]=sum(b(s) for s in p.spans if s[0]=="svg")
     out["whitespace between tags (all)"]=sum(len(m.group(1)) for m in re.finditer(r">(\s+)<", text))
     out["total"]=len(text.encode())
     return out
 
+INSERTING = re.compile(r'<script src="([^"]*assets/javascripts/jingyan-[a-z]+-[0-9a-f]{10}\.js)"></script>')
+
+
+def expand(text, page):
+    """`text` with each inserting script replaced by the HTML it inserts."""
+    def insert(m):
+        js = open(os.path.join(os.path.dirname(page), m.group(1)), encoding="utf-8").read()
+        if not js.startswith("(function(s){s.insertAdjacentHTML("):
+            return m.group(0)                      # a moved inline script, not an inserted part
+        return json.loads(js[js.index(",") + 1:js.rindex(");s.remove()")])
+    return INSERTING.sub(insert, text)
+
+
 if __name__=="__main__":
-    files=sys.argv[1:]
-    res=[regions(open(f,encoding="utf-8").read()) for f in files]
+    args=sys.argv[1:]
+    grow="--expand" in args
+    files=[f for f in args if f!="--expand"]
+    res=[]
+    for f in files:
+        text=open(f,encoding="utf-8").read()
+        res.append(regions(expand(text, f) if grow else text))
     for k in res[0]:
         vals=[r[k] for r in res]
         print(f"{k:34s} {sum(vals)/len(vals)/1024:8.2f} KiB")

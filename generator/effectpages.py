@@ -137,9 +137,7 @@ def _effect_chart(model: StatsModel, practice_id: str, unit_id: str, effects: li
     name = _name(model, unit_id)
     svg = f"{EFFECT_DIR}/{practice_id}/{unit_id}.svg"
     csv_path = svg[:-4] + ".csv"
-    panels, csv_rows = [], [["单位", "指标", "年月", "距实施（月）", "本单位数值", "本单位指数",
-                            "对照组平均指数", "对照组最低指数", "对照组最高指数", "对照单位数"]]
-    name_cell = csv_cell(name)
+    panels, csv_columns = [], []
     labels = [f"{y}-{m:02d}" for y, m in keys]
     for e in drawn:
         mt = model.metrics[e.metric]
@@ -149,13 +147,13 @@ def _effect_chart(model: StatsModel, practice_id: str, unit_id: str, effects: li
         panels.append({"label": f"{mt.name}（{LEVEL_NAMES[e.level]} {len(e.group)} 个对照单位）",
                        "own": _rounded(own_idx), "group": _rounded(group),
                        "low": _rounded(low), "high": _rounded(high)})
-        start = e.windows.after_first if e.windows.after_months else w.after_first
-        offsets = [str(i - start) for i in range(w.before_first, w.after_last + 1)]
-        metric_cell = csv_cell(mt.name)
-        csv_rows += [[name_cell, metric_cell, *cells] for cells in zip(
-            labels, offsets, [_csv_number(own_vals.get(k)) for k in keys], _index_texts(own_idx),
-            _index_texts(group), _index_texts(low), _index_texts(high), map(str, counts))]
-    out.csvs[csv_path] = _csv(csv_rows, text_columns=())   # the two text cells checked above
+        csv_columns.append((mt, [[_csv_number(own_vals.get(k)) for k in keys], _index_texts(own_idx),
+                                 _index_texts(group), _index_texts(low), _index_texts(high),
+                                 list(map(str, counts))]))
+    # months since the practice started: the practice's start, the same for every metric
+    start = drawn[0].windows.after_first if drawn[0].windows.after_months else w.after_first
+    offsets = [str(i - start) for i in range(w.before_first, w.after_last + 1)]
+    out.csvs[csv_path] = effect_csv(name, labels, offsets, csv_columns)
     out.figures.append((svg, "effect", {
         "title": f"{name} · 实施前后与对照组",
         "axis_label": "指数（实施前月均 = 100）",
@@ -166,6 +164,28 @@ def _effect_chart(model: StatsModel, practice_id: str, unit_id: str, effects: li
     alt = (f"{name}成效对照折线图（以实施前月均为 100，对照组：{rows[0]['level']}）："
            + "；".join(r["sentence"] for r in rows) + "。")
     return {"chart": svg, "alt": alt, "csv": csv_path, "csv_name": f"{name}-成效对照.csv", "unit": name}
+
+
+EFFECT_CSV_COLUMNS = ("本单位数值", "本单位指数", "对照组平均指数", "对照组最低指数", "对照组最高指数", "对照单位数")
+
+
+def effect_csv(name: str, labels: list[str], offsets: list[str],
+               columns: list[tuple[Metric, list[list[str]]]]) -> str:
+    """One unit's 成效对照 CSV: a row a month, the chart's metrics side by side
+    (as its panels are), each metric's six columns headed by its name, e.g.
+    `走访群众：本单位数值（人次）`. Every number of the chart is there once; the
+    unit's name is on every row, so a saved file still says whose it is (#16:
+    a row a month and metric repeated the unit and metric on every line, a
+    third of the file)."""
+    header = ["单位", "年月", "距实施（月）"]
+    for mt, _ in columns:
+        header += [f"{mt.name}：{EFFECT_CSV_COLUMNS[0]}（{mt.unit}）",
+                   *(f"{mt.name}：{c}" for c in EFFECT_CSV_COLUMNS[1:])]
+    name_cell = csv_cell(name)
+    rows = [header]
+    for i, (label, offset) in enumerate(zip(labels, offsets)):
+        rows.append([name_cell, label, offset, *(col[i] for _, cols in columns for col in cols)])
+    return _csv(rows, text_columns=())   # the one text cell is checked above
 
 
 def _rounded(values) -> list[Optional[float]]:

@@ -12,7 +12,8 @@ on_page_markdown / on_post_page  set the pre-rendered HTML (statistics tables,
            the 成效对照 section and ranking) aside before Markdown, its links
            resolved to the built pages, and put it back after every other
            plugin (search, privacy) has read the page (generator/tables.py)
-on_env     theme templates without indentation (generator/htmlmin.py); memoise
+on_env     theme templates without indentation (generator/htmlmin.py), their
+           icons and static scripts in shared files (generator/chrome.py); memoise
            Material's navigation sidebar for pages outside the nav
            (generator/navmemo.py): the same HTML on every record page of a folder
 on_page_context  point "edit this page" at the YAML record behind a page; the
@@ -42,7 +43,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
-from . import dirty, htmlmin, lunr_index, navmemo, orientation, resources, tables
+from . import chrome, dirty, htmlmin, lunr_index, navmemo, orientation, resources, tables
 from .pagememo import PageMemo
 from . import messages as M
 from .cache import CACHE_DIR
@@ -255,6 +256,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
 
     def on_env(self, env, config, files):
         htmlmin.install(env)  # theme templates without their indentation (lighter pages)
+        self.shared = chrome.install(env)  # icons and static scripts referenced, not repeated
         self.nav_memo = navmemo.install(env)
         if self.page_memo:
             self.page_memo.install_search_parse()
@@ -295,6 +297,9 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
     @event_priority(100)  # before the search plugin writes its index
     def _before_search_index(self, config):
         dirty.finish_build(config, self.unbuilt)
+        chrome_files = getattr(self, "shared", None)
+        if chrome_files is not None:
+            chrome_files.write(Path(config.site_dir))
         memo = getattr(self, "nav_memo", None)
         if memo is not None:
             progress("nav", reused=memo.hits, rendered=memo.misses)

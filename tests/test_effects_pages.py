@@ -85,14 +85,19 @@ def test_practice_section_context_and_charts():
     assert sum(before) / len(before) == pytest.approx(100, abs=0.01)   # indexed: before mean = 100
     assert all(lo <= g <= hi for lo, g, hi in zip(panel["low"], panel["group"], panel["high"]) if g is not None)
     rows = list(csv.reader(io.StringIO(site.csvs[chart["csv"]][1:])))
-    assert rows[0][:5] == ["单位", "指标", "年月", "距实施（月）", "本单位数值"]
-    assert ["柳庄派出所", "刑事警情", "2021-04", "0"] == rows[1 + 19 + 12][:4]
+    # a row a month, each charted metric's six columns side by side (#16)
+    assert rows[0][:5] == ["单位", "年月", "距实施（月）", "化解矛盾纠纷：本单位数值（起）", "化解矛盾纠纷：本单位指数"]
+    assert rows[0][9:11] == ["刑事警情：本单位数值（起）", "刑事警情：本单位指数"]
+    assert len(rows[0]) == 3 + 6 * len(spec.data["panels"]) and {len(r) for r in rows} == {len(rows[0])}
+    assert ["柳庄派出所", "2021-04", "0"] == rows[1 + 12][:3]
+    assert [float(r[10]) for r in rows[1:13] if r[10]] == pytest.approx(
+        [v for v in panel["own"][:12] if v is not None], abs=0.05)   # the chart's own index, to 0.1
     # a unit named like a formula stays text in the chart's CSV (its numbers stay numbers)
     records.units["liuzhuang-pcs"].name = "=HYPERLINK(\"http://example.invalid\",\"柳庄\")"
     evil = statpages.site_stats(stats.build(records)).csvs[chart["csv"]]
     rows = list(csv.reader(io.StringIO(evil[1:])))
     assert {r[0] for r in rows[1:]} == {"'" + records.units["liuzhuang-pcs"].name}
-    assert rows[1 + 19 + 12][3] == "0" and all(not c.startswith(("=", "+", "@")) for r in rows for c in r)
+    assert rows[1 + 12][2] == "0" and all(not c.startswith(("=", "+", "@")) for r in rows for c in r)
     # the article's claim beside the comparison
     claims = {r[0]: r for r in sec["claims"]["rows"]}
     assert claims["刑事警情"][1:] == ["同比下降 28.4%（2021年4-10月）", "刑事警情：↓3.1 起（↓31.6%）", "方向一致"]

@@ -132,7 +132,8 @@ def test_trimmed_pages_are_lighter_and_lay_out_exactly_as_indented_ones(browser,
 
 def test_the_pruned_drawer_of_a_record_page_links_every_section(two_builds):
     """navigation.prune: the open section in full, every other one as a link to its index."""
-    html = (two_builds[0] / "units/xiagezhuang-pcs/index.html").read_text(encoding="utf-8")
+    from tests.test_chrome import page_with_shared_parts
+    html = page_with_shared_parts(two_builds[0], "units/xiagezhuang-pcs/index.html")
     drawer = html[html.index('class="md-nav md-nav--primary'):html.index('class="md-sidebar md-sidebar--secondary')]
     for section in ("practices/", "brands/", "regions/", "stats/", "guide/"):
         assert f'href="../../{section}"' in drawer, section

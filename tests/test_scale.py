@@ -196,6 +196,7 @@ def test_the_old_site_is_removed_after_the_swap_off_the_critical_path(tmp_path):
 
 def test_memoised_navigation_is_byte_identical_to_rendering_every_page(tmp_path, env, monkeypatch):
     from generator import navmemo
+    monkeypatch.setattr(navmemo, "SHARE", False)   # sidebars in the page (tests/test_chrome.py: shared)
     root = private_root(tmp_path / "root")
     assert build(root, FIXTURE, tmp_path / "memo") == 0
     monkeypatch.setattr(navmemo.NavMemo, "key", lambda self, page, nav: None)   # render every sidebar
