@@ -65,25 +65,39 @@ def source_hash(*modules) -> str:
 SHARDS = 64
 
 
-def shard_of(key: str) -> int:
-    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
+def shard_of(key: str, shards: int = SHARDS) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % shards
+
+
+def loads(blob: bytes) -> Any:
+    """A value pickled by `dumps`, through the same restricted unpickler as the
+    shards; None when it is damaged or holds a class not in ALLOWED."""
+    try:
+        return _Unpickler(io.BytesIO(blob)).load()
+    except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
+            ValueError, IndexError, KeyError, MemoryError):
+        return None
+
+
+def dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class Memo:
-    def __init__(self, folder: Path, version: str):
-        self.folder, self.version = Path(folder), version
+    def __init__(self, folder: Path, version: str, shards: int = SHARDS):
+        self.folder, self.version, self.shards = Path(folder), version, shards
         self.stored: dict[str, Any] = {}
         self.used: dict[str, Any] = {}
         self.hits = self.misses = 0
         self.present: set[int] = set()   # shards read whole from disk
-        for i in range(SHARDS):
+        for i in range(shards):
             entries = self._read(self._path(i))
             if entries is not None:
                 self.stored.update(entries)
                 self.present.add(i)
 
     def _path(self, shard: int) -> Path:
-        return self.folder / f"{shard:02d}.pickle"
+        return self.folder / f"{shard:0{len(str(self.shards - 1))}d}.pickle"
 
     def _read(self, path: Path):
         try:
@@ -116,16 +130,16 @@ class Memo:
         a failure only costs the next build time."""
         if not self.misses and self.used.keys() == self.stored.keys():
             return  # nothing new, nothing dropped: every shard is current
-        by_shard: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
+        by_shard: list[dict[str, Any]] = [{} for _ in range(self.shards)]
         for k, v in self.used.items():
-            by_shard[shard_of(k)][k] = v
-        stale = [False] * SHARDS
+            by_shard[shard_of(k, self.shards)][k] = v
+        stale = [False] * self.shards
         for k, v in self.stored.items():
-            i = shard_of(k)
+            i = shard_of(k, self.shards)
             if by_shard[i].get(k) is not v:
                 stale[i] = True        # dropped or replaced
         for k in self.used.keys() - self.stored.keys():
-            stale[shard_of(k)] = True  # new
+            stale[shard_of(k, self.shards)] = True  # new
         try:
             keep_out_of_git(self.folder.parent)
             for i, entries in enumerate(by_shard):

@@ -161,7 +161,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
             teach()
         phrases, _ = load_phrases(self.root)  # its problems are `jingyan new`'s to report
         with no_gc():   # hundreds of thousands of small objects, no cycles: collections would re-walk the records
-            plan = plan_site(records, phrases)
+            plan = plan_site(records, phrases, cache_dir=self.root / self.config.cache_dir)
         self.pages, self.csvs = plan.pages, plan.csvs
         self.charts = [ChartSpec(name, kind, data) for name, kind, data in plan.figures]
         self.start_drawing()      # as early as the charts are known: 经验汇编 is built beside them too
