@@ -168,7 +168,8 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         self.compilations = self.publish_compilations(records) if records.site.compilations else []
         self.sources = {p.path: p.source for p in self.pages if p.source}
         self.specs = {p.path: p for p in self.pages}
-        progress("compute", pages=len(self.pages), charts=len(self.charts), words=words, seconds=f"{time.perf_counter() - t:.2f}")
+        progress("compute", pages=len(self.pages), charts=len(self.charts), words=words, **plan.memo,
+                 seconds=f"{time.perf_counter() - t:.2f}")
         config.nav = self.navigation(config)
         return config
 

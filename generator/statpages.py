@@ -503,6 +503,7 @@ class SiteStats:
     unit_effects: dict[str, list[dict]] = field(default_factory=dict)  # unit id → its practices' headlines
     effects_page: Optional[dict] = None        # the 成效对照 page under 统计
     lacking: list[str] = field(default_factory=list)  # practices with figures but no comparison group
+    memo: dict[str, int] = field(default_factory=dict)  # statsmemo: sections reused / computed
 
 
 def site_stats(model, memo_dir: Optional[Path] = None) -> SiteStats:
@@ -538,7 +539,8 @@ def _site_stats(model: StatsModel, memo_dir: Optional[Path] = None) -> SiteStats
                      csvs={k: v for b in built for k, v in b.csvs.items()},
                      effects=with_sections, unit_effects=unit_effects,
                      effects_page=effectpages.effects_ranking(model, effects) if with_sections else None,
-                     lacking=[pid for pid, pe in effects.items() if pe.lacks_comparison])
+                     lacking=[pid for pid, pe in effects.items() if pe.lacks_comparison],
+                     memo=memo.counts())
 
 
 def chart_figures(model) -> list[tuple[str, str, dict]]:

@@ -230,6 +230,10 @@ class StatsMemo:
                     for lv in examined if stats._pool(m, e.unit, lv) is not None]
         return out
 
+    def counts(self) -> dict[str, int]:
+        """Sections reused from the memo and computed afresh (none without a memo folder)."""
+        return {"stats_reused": self.reused, "stats_computed": self.computed} if self.memo is not None else {}
+
     def save(self) -> None:
         if self.memo is not None:
             self.memo.save()
