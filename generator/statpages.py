@@ -526,6 +526,7 @@ def _site_stats(model: StatsModel, memo_dir: Optional[Path] = None) -> SiteStats
         effects[pid], b = memo.practice(pid, effectpages.build_effects)
         effects_out.figures += b.figures
         effects_out.csvs.update(b.csvs)
+    memo.keep_series()
     memo.save()
     unit_effects: dict[str, list[dict]] = {}
     for pid, pe in effects.items():

@@ -84,6 +84,7 @@ class StatsMemo:
         self._nodes: dict[tuple[str, str], bytes] = {}
         self._digests: dict = {}
         self._config: Optional[bytes] = None
+        self._primed = False
 
     # ------------------------------------------------------------ digests
 
@@ -154,6 +155,8 @@ class StatsMemo:
                 if value is not None:
                     self.reused += 1
                     return value
+        if not self._primed:
+            self._prime_series()
         value = compute()
         self.computed += 1
         self.memo.put(key, (tuple((d, self.dep(d)) for d in deps(value)), cache.dumps(value)))
@@ -229,6 +232,40 @@ class StatsMemo:
             out += [("pool", e.unit, e.metric, lv, w.before_first, w.before_last, w.after_first, w.after_last)
                     for lv in examined if stats._pool(m, e.unit, lv) is not None]
         return out
+
+    # ------------------------------------------------------------ rolled-up series
+    # A 成效对照 computed afresh needs every unit of its kind in one array
+    # (effectstats.panel), so every bureau's series rolled up from its stations:
+    # the memo keeps those whose node digest is unchanged, and a build that
+    # computes anything afresh starts from them.
+
+    def _rolled_up(self) -> list[tuple[str, str]]:
+        m = self.model
+        return [(u, x) for u in sorted(m.children) if u in m.records.units for x in m.metrics
+                if x not in m.own.get(u, {})]
+
+    def _series_key(self, unit_id: str, metric_id: str) -> str:
+        return "series:" + _h(self.config(), unit_id, metric_id, self.node(unit_id, metric_id)).hex()
+
+    def _prime_series(self) -> None:
+        self._primed = True
+        m = self.model
+        for u, x in self._rolled_up():
+            blob = self.memo.get(self._series_key(u, x))
+            fields = cache.loads(blob) if blob is not None else None
+            key = (stats.reporters(m, u, x), x)
+            if fields is not None and key not in m._series:
+                m._series[key] = stats.Series(*fields)
+
+    def keep_series(self) -> None:
+        """Store (or keep) every rolled-up series for the next build."""
+        if self.memo is None:
+            return
+        for u, x in self._rolled_up():
+            key = self._series_key(u, x)
+            if self.memo.get(key) is None:
+                s = stats.series(self.model, u, x)
+                self.memo.put(key, cache.dumps((s.metric, s.aggregate, s.values, s.basis, s.partial)))
 
     def counts(self) -> dict[str, int]:
         """Sections reused from the memo and computed afresh (none without a memo folder)."""
