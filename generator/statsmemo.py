@@ -30,6 +30,10 @@ What a result depends on, and so what its key holds (never more is read):
   ancestors or descendants. A level not examined cannot change the result
   while those examined are unchanged, so a practice compared within its
   parent does not depend on a station elsewhere.
+* The 统计 page: every unit's id, name, kind, parent, region and digests.
+* Each rolled-up series (a unit without its own figures of a metric): its
+  digest. Kept so that a build recomputing any 成效对照 (which needs every
+  unit of a kind in one array) does not roll up every bureau again.
 
 The code version (these modules' source, numpy's and Python's versions: float
 sums differ between Python 3.11 and 3.12) is the memo's version. Values are
