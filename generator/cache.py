@@ -69,6 +69,20 @@ def shard_of(key: str, shards: int = SHARDS) -> int:
     return zlib.crc32(key.encode("utf-8", "surrogatepass")) % shards
 
 
+def loads(blob: bytes) -> Any:
+    """A value pickled by `dumps`, through the same restricted unpickler as the
+    shards; None when it is damaged or holds a class not in ALLOWED."""
+    try:
+        return _Unpickler(io.BytesIO(blob)).load()
+    except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
+            ValueError, IndexError, KeyError, MemoryError):
+        return None
+
+
+def dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 class Memo:
     def __init__(self, folder: Path, version: str, shards: int = SHARDS):
         self.folder, self.version, self.shards = Path(folder), version, shards
@@ -83,7 +97,7 @@ class Memo:
                 self.present.add(i)
 
     def _path(self, shard: int) -> Path:
-        return self.folder / f"{shard:02d}.pickle"
+        return self.folder / f"{shard:0{len(str(self.shards - 1))}d}.pickle"
 
     def _read(self, path: Path):
         try:

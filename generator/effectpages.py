@@ -252,6 +252,7 @@ def build_effects(model: StatsModel, practice_id: str, out: _Built) -> PracticeE
     claimed = [m.id for o in p.outcomes if (m := claim_metric(model, o))]
     metric_ids = list(dict.fromkeys([*stats.practice_metric_ids(model, practice_id), *claimed]))
     effects = stats.practice_effects(model, practice_id, metric_ids)
+    model._effects[("traced", practice_id)] = (metric_ids, effects)   # what it read: statsmemo's dependencies
     if not effects:
         return PracticeEffects(None, {}, False)
     units = list(dict.fromkeys(e.unit for e in effects))

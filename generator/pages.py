@@ -524,12 +524,16 @@ class SitePlan:
     pages: list[PageSpec]
     figures: list[tuple[str, str, dict]]  # (chart path, kind, data) for charts.py
     csvs: dict[str, str]  # download path → CSV text
+    memo: dict[str, int] = field(default_factory=dict)  # statistics sections reused / computed (statsmemo)
 
 
-def plan_site(records: Records, phrases: dict[str, list[str]] | None = None) -> SitePlan:
-    """compute → plan: statistics, then every page, chart and download."""
-    st = statpages.site_stats(stats.build(records))
-    return SitePlan(plan_pages(records, st.sections, phrases, st.dashboard, st), st.figures, st.csvs)
+def plan_site(records: Records, phrases: dict[str, list[str]] | None = None,
+              cache_dir: Path | None = None) -> SitePlan:
+    """compute → plan: statistics, then every page, chart and download. With
+    `cache_dir`, statistics sections unchanged since the last build are reused."""
+    from .statsmemo import STATS_MEMO
+    st = statpages.site_stats(stats.build(records), cache_dir and Path(cache_dir) / STATS_MEMO)
+    return SitePlan(plan_pages(records, st.sections, phrases, st.dashboard, st), st.figures, st.csvs, st.memo)
 
 
 # ------------------------------------------------------------------ rendering

@@ -168,14 +168,15 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
             teach()
         phrases, _ = load_phrases(self.root)  # its problems are `jingyan new`'s to report
         with no_gc():   # hundreds of thousands of small objects, no cycles: collections would re-walk the records
-            plan = plan_site(records, phrases)
+            plan = plan_site(records, phrases, cache_dir=self.root / self.config.cache_dir)
         self.pages, self.csvs = plan.pages, plan.csvs
         self.charts = [ChartSpec(name, kind, data) for name, kind, data in plan.figures]
         self.start_drawing()      # as early as the charts are known: 经验汇编 is built beside them too
         self.compilations = self.publish_compilations(records) if records.site.compilations else []
         self.sources = {p.path: p.source for p in self.pages if p.source}
         self.specs = {p.path: p for p in self.pages}
-        progress("compute", pages=len(self.pages), charts=len(self.charts), words=words, seconds=f"{time.perf_counter() - t:.2f}")
+        progress("compute", pages=len(self.pages), charts=len(self.charts), words=words, **plan.memo,
+                 seconds=f"{time.perf_counter() - t:.2f}")
         config.nav = self.navigation(config)
         self.page_memo = PageMemo(self.root / self.config.cache_dir / PAGE_MEMO)
         return config

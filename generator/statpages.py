@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable, Optional
 
 from .load import no_gc
@@ -502,22 +503,31 @@ class SiteStats:
     unit_effects: dict[str, list[dict]] = field(default_factory=dict)  # unit id → its practices' headlines
     effects_page: Optional[dict] = None        # the 成效对照 page under 统计
     lacking: list[str] = field(default_factory=list)  # practices with figures but no comparison group
+    memo: dict[str, int] = field(default_factory=dict)  # statsmemo: sections reused / computed
 
 
-def site_stats(model) -> SiteStats:
+def site_stats(model, memo_dir: Optional[Path] = None) -> SiteStats:
     """Every unit section, the dashboard, the 成效对照 sections and page, and the
-    charts and CSVs they refer to."""
+    charts and CSVs they refer to. With `memo_dir`, unit sections and 成效对照
+    unchanged since the last build there are reused (statsmemo.py)."""
     with no_gc():   # many small objects, no cycles: automatic collections would re-walk the records each time
-        return _site_stats(_model(model))
+        return _site_stats(_model(model), memo_dir)
 
 
-def _site_stats(model: StatsModel) -> SiteStats:
-    from .effectpages import build_effects, effects_ranking   # it builds on this module's helpers
-    units = {u: b for u in section_units(model) if (b := _build_unit(model, u))}
-    built = [*units.values(), _build_dashboard(model)] if units else []
+def _site_stats(model: StatsModel, memo_dir: Optional[Path] = None) -> SiteStats:
+    from . import effectpages   # it builds on this module's helpers
+    from .statsmemo import StatsMemo
+    memo = StatsMemo(model, memo_dir)
+    units = {u: b for u in section_units(model) if (b := memo.unit(u, _build_unit))}
+    built = [*units.values(), memo.dashboard(_build_dashboard)] if units else []
     effects_out = _Built({})
-    effects = {pid: build_effects(model, pid, effects_out) for pid in sorted(model.records.practices)} \
-        if units else {}
+    effects = {}
+    for pid in sorted(model.records.practices) if units else ():
+        effects[pid], b = memo.practice(pid, effectpages.build_effects)
+        effects_out.figures += b.figures
+        effects_out.csvs.update(b.csvs)
+    memo.keep_series()
+    memo.save()
     unit_effects: dict[str, list[dict]] = {}
     for pid, pe in effects.items():
         for uid, h in pe.headlines.items():
@@ -529,8 +539,9 @@ def _site_stats(model: StatsModel) -> SiteStats:
                      figures=[f for b in built for f in b.figures],
                      csvs={k: v for b in built for k, v in b.csvs.items()},
                      effects=with_sections, unit_effects=unit_effects,
-                     effects_page=effects_ranking(model, effects) if with_sections else None,
-                     lacking=[pid for pid, pe in effects.items() if pe.lacks_comparison])
+                     effects_page=effectpages.effects_ranking(model, effects) if with_sections else None,
+                     lacking=[pid for pid, pe in effects.items() if pe.lacks_comparison],
+                     memo=memo.counts())
 
 
 def chart_figures(model) -> list[tuple[str, str, dict]]:

@@ -25,7 +25,8 @@ LABELS = {"units": "单位", "practices": "做法", "brands": "品牌", "stats_f
           "pages": "页面", "charts": "图表", "words": "分词词条", "drawn": "新绘制", "cached": "沿用缓存", "segmented": "新分词", "seconds": "秒",
           "skipped": "未变而跳过的页面", "documents": "条目", "kib": "大小（KB）",
           "linked": "链接进网站", "reused": "沿用", "rendered": "生成", "drawing_seconds": "与 MkDocs 同时绘图（秒）",
-          "converted": "新转换页面", "parsed": "新解析页面"}
+          "converted": "新转换页面", "parsed": "新解析页面",
+          "stats_reused": "统计各节沿用", "stats_computed": "统计各节重算"}
 
 
 def add_arguments(p):

@@ -1,0 +1,298 @@
+"""A build-to-build memo of the statistics pages: each unit's statistics section
+and each practice's 成效对照 (section, headlines, chart specs, CSV text), so
+that a warm build reuses them and a build after one stats file changed redoes
+only what can depend on that file.
+
+    memo = StatsMemo(model, cache_dir / STATS_MEMO)   # folder None: no memo
+    built = memo.unit(unit_id, build)                 # build(model, unit_id) on a miss
+    pe, built = memo.practice(practice_id, build_effects)
+    memo.save()
+
+What a result depends on, and so what its key holds (never more is read):
+
+* Statistics, as a digest per (unit, metric) that follows `stats.reporters`:
+  a unit with its own figures of the metric hashes those figures; one without
+  hashes its children's digests (its series is theirs rolled up). Each node
+  also holds the unit's id and sample flag. So the digest fixes the unit's
+  series (values, reporting units, partial months) and the sample marks.
+* A unit section: the unit's id, name and kind, its digests of every metric,
+  and each child's id, name and digests (the ranking of sub-units); the
+  metric configuration, groups and sample note.
+* A practice's 成效对照: a static key (the practice's units, start month,
+  categories and their metrics, outcomes; for each unit its name, kind and
+  ancestors; the metric configuration; the function that built it) and the
+  dependencies the computation met, recorded with the entry and checked on
+  the next build (a trace, as build systems with dynamic dependencies keep):
+  the digest of each (unit, metric) the practice looked at, and for every
+  comparison level it examined (同一上级, then 同一地区, then 全站同类, up to
+  the one used) the pool's member ids with their digests, which of them are
+  treated by practices starting within the windows, and which are the unit's
+  ancestors or descendants. A level not examined cannot change the result
+  while those examined are unchanged, so a practice compared within its
+  parent does not depend on a station elsewhere.
+* The 统计 page: every unit's id, name, kind, parent, region and digests.
+* Each rolled-up series (a unit without its own figures of a metric): its
+  digest. Kept so that a build recomputing any 成效对照 (which needs every
+  unit of a kind in one array) does not roll up every bureau again.
+
+The code version (these modules' source, numpy's and Python's versions: float
+sums differ between Python 3.11 and 3.12) is the memo's version. Values are
+stored pickled when computed (before any page could change them) and read
+back through cache.loads, which admits only builtin types.
+"""
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import numpy
+
+from . import cache, effectpages, effectstats, model, statpages, stats
+from .stats import LEVELS, StatsModel, Windows
+
+STATS_MEMO = "stats-memo"   # folder inside the cache folder
+SHARDS = 256                # a changed entry rewrites 1/256 of the memo
+
+
+def version() -> str:
+    return cache.source_hash(stats, effectstats, effectpages, statpages, model, cache, sys.modules[__name__]) \
+        + f"/numpy {numpy.__version__}/python {sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def _h(*parts) -> bytes:
+    """A digest of `parts`, each bytes, str or anything with an exact repr
+    (numbers, None, tuples of those); every part is length-prefixed."""
+    enc = [p if isinstance(p, bytes) else (p if isinstance(p, str) else repr(p)).encode("utf-8", "surrogatepass")
+           for p in parts]
+    return hashlib.blake2b(b"".join([len(e).to_bytes(4, "little") + e for e in enc]), digest_size=20).digest()
+
+
+def plain(obj) -> Any:
+    """A record as nested tuples of its field values, without `where` (its
+    line and column: moving a line must not look like a change)."""
+    if is_dataclass(obj):
+        return (type(obj).__name__, *((f.name, plain(getattr(obj, f.name))) for f in fields(obj) if f.name != "where"))
+    if isinstance(obj, (list, tuple)):
+        return tuple(plain(x) for x in obj)
+    return obj
+
+
+class StatsMemo:
+    def __init__(self, model: StatsModel, folder: Optional[Path]):
+        self.model = model
+        self.memo = cache.Memo(folder, version(), shards=SHARDS) if folder else None
+        self.reused = self.computed = 0
+        self._nodes: dict[tuple[str, str], bytes] = {}
+        self._digests: dict = {}
+        self._config: Optional[bytes] = None
+        self._primed = False
+
+    # ------------------------------------------------------------ digests
+
+    def config(self) -> bytes:
+        if self._config is None:
+            m = self.model
+            self._config = _h(plain(list(m.metrics.values())), [(g.name, g.slug, g.metrics) for g in m.groups],
+                              m.records.site.sample_note)
+        return self._config
+
+    def node(self, unit_id: str, metric_id: str) -> bytes:
+        """The digest that fixes `stats.series(unit_id, metric_id)` (see the module doc)."""
+        key = (unit_id, metric_id)
+        found = self._nodes.get(key)
+        if found is None:
+            m = self.model
+            flag = "sample" if unit_id in m.sample_units else "real"
+            own = m.own.get(unit_id, {}).get(metric_id)
+            if own is not None:
+                found = _h("own", unit_id, flag, cache.dumps(own))
+            else:
+                found = _h("kids", unit_id, flag, *(self.node(c, metric_id) for c in m.children.get(unit_id, [])))
+            self._nodes[key] = found
+        return found
+
+    def _memo(self, key: tuple, make: Callable[[], Any]) -> Any:
+        found = self._digests.get(key)
+        if found is None:
+            found = self._digests[key] = make()
+        return found
+
+    def dep(self, d: tuple) -> Optional[bytes]:
+        """The current digest of one recorded dependency; None when it no longer exists."""
+        return self._memo(("dep", d), lambda: self._dep(d))
+
+    def _dep(self, d: tuple) -> Optional[bytes]:
+        m = self.model
+        if d[0] == "own":
+            _, u, metric = d
+            return self.node(u, metric) if u in m.records.units else None
+        _, u, metric, level, *w = d
+        if u not in m.records.units:
+            return None
+        pool = stats._pool(m, u, level)
+        if pool is None:
+            return None
+        w = Windows(*w)
+        # the pool's members with their figures; which of them are treated within
+        # the windows; which are U's ancestors or descendants (never compared)
+        members = self._memo(("members", pool[0], metric),
+                             lambda: _h(*pool[0], *(x for u in pool[1] for x in (u, self.node(u, metric)))))
+        treated = self._memo(("treated", pool[0], w.first, w.last), lambda: _h(
+            *_among(pool[1], stats.window_treated(m, w))))
+        pool_set = self._memo(("set", pool[0]), lambda: frozenset(pool[1]))
+        line = self._memo(("lineage", u, pool[0]), lambda: _h(*sorted(x for x in stats.lineage(m, u) if x in pool_set)))
+        return members + treated + line
+
+    # ------------------------------------------------------------ the memo
+
+    def _cached(self, key: str, compute: Callable[[], Any], deps: Callable[[Any], list[tuple]]) -> Any:
+        if self.memo is None:
+            return compute()
+        entry = self.memo.get(key)
+        if entry is not None:
+            recorded, blob = entry
+            if all(self.dep(d) == digest for d, digest in recorded):
+                value = cache.loads(blob)
+                if value is not None:
+                    self.reused += 1
+                    return value
+        if not self._primed:
+            self._prime_series()
+        value = compute()
+        self.computed += 1
+        self.memo.put(key, (tuple((d, self.dep(d)) for d in deps(value)), cache.dumps(value)))
+        return value
+
+    def unit(self, unit_id: str, build: Callable) -> Optional[statpages._Built]:
+        """`build(model, unit_id)` (statpages._build_unit), or the memo's copy."""
+        m = self.model
+        u = m.records.units.get(unit_id)
+        if u is None:
+            return build(m, unit_id)
+        metrics = list(m.metrics)
+        kids = [_h(c, m.records.units[c].name, *(self.node(c, x) for x in metrics))
+                for c in m.children.get(unit_id, [])]
+        key = "unit:" + _h(self.config(), _origin(build), unit_id, u.name, u.kind,
+                           *(self.node(unit_id, x) for x in metrics), "kids", *kids).hex()
+
+        def compute():
+            b = build(m, unit_id)
+            return None if b is None else (b.context, b.figures, b.csvs)
+        got = self._cached(key, compute, lambda _v: [])
+        return None if got is None else statpages._Built(*got)
+
+    def dashboard(self, build: Callable) -> statpages._Built:
+        """`build(model)` (statpages._build_dashboard), or the memo's copy: it reads
+        every unit (names, kinds, places in the hierarchy and regions, figures)."""
+        m = self.model
+        metrics = list(m.metrics)
+        everyone = [_h(u.id, u.name, u.kind, u.parent, plain(u.region), *(self.node(u.id, x) for x in metrics))
+                    for u in sorted(m.records.units.values(), key=lambda u: u.id)]
+        key = "dashboard:" + _h(self.config(), _origin(build), *everyone).hex()
+
+        def compute():
+            b = build(m)
+            return b.context, b.figures, b.csvs
+        return statpages._Built(*self._cached(key, compute, lambda _v: []))
+
+    def practice(self, practice_id: str, build: Callable) -> tuple[effectpages.PracticeEffects, statpages._Built]:
+        """`build(model, practice_id, out)` (effectpages.build_effects) with its own
+        `out`, or the memo's copy; the dependencies are those the build met."""
+        m = self.model
+        p = m.records.practices[practice_id]
+        units = m.records.units
+        cats = m.records.categories
+        lineages = [(u, *((units[u].name, units[u].kind, _ancestors(m, u)) if u in units else ()))
+                    for u in p.units]
+        key = "practice:" + _h(self.config(), _origin(build), practice_id, tuple(p.units), p.period.start,
+                               [(c, tuple(cats[c].metrics) if c in cats else None) for c in p.categories],
+                               plain(p.outcomes), lineages).hex()
+
+        def compute():
+            out = statpages._Built({})
+            pe = build(m, practice_id, out)
+            return (pe.section, pe.headlines, pe.lacks_comparison), out.figures, out.csvs
+
+        got = self._cached(key, compute, lambda _v: self._practice_deps(practice_id))
+        (section, headlines, lacks), figures, csvs = got
+        return effectpages.PracticeEffects(section, headlines, lacks), statpages._Built({}, figures, csvs)
+
+    def _practice_deps(self, practice_id: str) -> list[tuple]:
+        """What the practice's 成效对照 read: each (unit, metric) it looked at, and
+        each comparison level examined for each estimate (effectpages traces them)."""
+        m = self.model
+        metric_ids, effects = m._effects.pop(("traced", practice_id), ((), ()))
+        p = m.records.practices[practice_id]
+        out = [("own", u, x) for u in dict.fromkeys(p.units) if u in m.records.units
+               for x in metric_ids if x in m.metrics]
+        for e in effects:
+            if e.status == "insufficient":
+                continue       # decided by the unit's own figures alone
+            examined = LEVELS if e.level is None else LEVELS[:LEVELS.index(e.level) + 1]
+            w = e.windows
+            out += [("pool", e.unit, e.metric, lv, w.before_first, w.before_last, w.after_first, w.after_last)
+                    for lv in examined if stats._pool(m, e.unit, lv) is not None]
+        return out
+
+    # ------------------------------------------------------------ rolled-up series
+    # A 成效对照 computed afresh needs every unit of its kind in one array
+    # (effectstats.panel), so every bureau's series rolled up from its stations:
+    # the memo keeps those whose node digest is unchanged, and a build that
+    # computes anything afresh starts from them.
+
+    def _rolled_up(self) -> list[tuple[str, str]]:
+        m = self.model
+        return [(u, x) for u in sorted(m.children) if u in m.records.units for x in m.metrics
+                if x not in m.own.get(u, {})]
+
+    def _series_key(self, unit_id: str, metric_id: str) -> str:
+        return "series:" + _h(self.config(), unit_id, metric_id, self.node(unit_id, metric_id)).hex()
+
+    def _prime_series(self) -> None:
+        self._primed = True
+        m = self.model
+        for u, x in self._rolled_up():
+            blob = self.memo.get(self._series_key(u, x))
+            fields = cache.loads(blob) if blob is not None else None
+            key = (stats.reporters(m, u, x), x)
+            if fields is not None and key not in m._series:
+                m._series[key] = stats.Series(*fields)
+
+    def keep_series(self) -> None:
+        """Store (or keep) every rolled-up series for the next build."""
+        if self.memo is None:
+            return
+        for u, x in self._rolled_up():
+            key = self._series_key(u, x)
+            if self.memo.get(key) is None:
+                s = stats.series(self.model, u, x)
+                self.memo.put(key, cache.dumps((s.metric, s.aggregate, s.values, s.basis, s.partial)))
+
+    def counts(self) -> dict[str, int]:
+        """Sections reused from the memo and computed afresh (none without a memo folder)."""
+        return {"stats_reused": self.reused, "stats_computed": self.computed} if self.memo is not None else {}
+
+    def save(self) -> None:
+        if self.memo is not None:
+            self.memo.save()
+
+
+def _among(ids: list[str], chosen: frozenset[str]) -> list[str]:
+    return [x for x in ids if x in chosen]
+
+
+def _ancestors(model: StatsModel, unit_id: str) -> tuple[str, ...]:
+    units, out, cur = model.records.units, [], model.records.units[unit_id].parent
+    while cur in units and cur not in out:
+        out.append(cur)
+        cur = units[cur].parent
+    return tuple(out)
+
+
+def _origin(fn: Callable) -> str:
+    """Which function built an entry: a build that swaps it (a benchmark without
+    成效对照) must not hand its results to a normal build, or the reverse."""
+    return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', '?')}"

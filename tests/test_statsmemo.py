@@ -1,0 +1,302 @@
+"""generator/statsmemo.py: what a warm build reuses is exactly what a clean build
+computes. Each test changes one thing the statistics pages read (a figure of the
+practice's own unit, of a sibling in its comparison group, a practice's start,
+a unit's parent or name, a metric, a category's metrics, a sample flag, another
+practice starting inside the windows …) and compares the memoised result, every
+unit section, the 统计 page, every 成效对照 section, chart spec and CSV, with a
+clean computation, by repr (every bit of every float)."""
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import random
+
+import pytest
+
+from generator import cache, effectpages, pages, statpages, stats, statsmemo
+from generator.model import Category, MonthlyStats, Outcome
+from test_effects import practice
+from test_effects_fast import random_tree
+
+
+def site(rec, memo_dir=None) -> statpages.SiteStats:
+    return statpages.site_stats(stats.build(rec), memo_dir)
+
+
+def assert_same(memoised: statpages.SiteStats, clean: statpages.SiteStats) -> None:
+    for f in dataclasses.fields(statpages.SiteStats):
+        if f.name == "memo":
+            continue
+        a, b = getattr(memoised, f.name), getattr(clean, f.name)
+        assert a == b, f.name
+        assert repr(a) == repr(b), f.name          # types and float bits too
+    assert list(memoised.csvs) == list(clean.csvs)
+
+
+def entries(s: statpages.SiteStats) -> int:
+    return s.memo["stats_reused"] + s.memo["stats_computed"]
+
+
+def tree(seed: int):
+    """random_tree with categories naming metrics, and articles' own figures."""
+    rec = random_tree(seed)
+    rec.categories = {"c": Category("c", "社区警务", metrics=["crime", "rate"]),
+                      "d": Category("d", "矛盾化解", metrics=["calls"])}
+    rnd = random.Random(seed)
+    for p in rec.practices.values():
+        p.categories = rnd.choice([["c"], ["d"], ["d", "c"], ["x"]])
+        if rnd.random() < 0.5:
+            p.outcomes = [Outcome("刑事警情", "%", change=-12.5, yoy=True), Outcome("求助电话", "起", value=40)]
+    return rec
+
+
+def with_stats(rec, used_by_practice: bool):
+    """A (unit, stats file) with a figure: of a practice's own unit, or of a unit no practice names."""
+    named = {u for p in rec.practices.values() for u in p.units}
+    files = [f for f in rec.stats if f.months and (f.unit in named) == used_by_practice]
+    return files
+
+
+def bump(f: MonthlyStats) -> None:
+    month = max(f.months)
+    metric = sorted(f.months[month])[0]
+    f.months[month][metric] = f.months[month][metric] + 1
+
+
+# every change a build may see, as (name, change(rec, rnd))
+def change_own_figure(rec, rnd):
+    bump(rnd.choice(with_stats(rec, True)))
+
+
+def change_other_figure(rec, rnd):
+    files = with_stats(rec, False) or with_stats(rec, True)
+    bump(rnd.choice(files))
+
+
+def change_sibling_figure(rec, rnd):
+    """A figure of a unit under the same parent as one of a practice's units."""
+    units = rec.units
+    p = rnd.choice(list(rec.practices.values()))
+    u = units[p.units[0]]
+    sibs = [x for x in units.values() if x.parent == u.parent and x.id != u.id and x.kind == u.kind]
+    files = [f for f in rec.stats if f.months and f.unit in {x.id for x in sibs}]
+    bump(rnd.choice(files or [f for f in rec.stats if f.months]))
+
+
+def change_start(rec, rnd):
+    p = rnd.choice(list(rec.practices.values()))
+    y, m = map(int, p.period.start.split("-"))
+    m = m % 12 + 1
+    p.period = dataclasses.replace(p.period, start=f"{y + (m == 1)}-{m:02d}")
+
+
+def change_parent(rec, rnd):
+    """A unit moves under another unit of the kind its parent has (the lone
+    station, which has none, under a bureau)."""
+    units = rec.units
+    model = stats.build(rec)
+    moves = [(u.id, x.id) for u in units.values() if u.parent in units for x in units.values()
+             if x.kind == units[u.parent].kind and x.id not in (u.parent, u.id)
+             and x.id not in stats.lineage(model, u.id)]
+    uid, parent = rnd.choice(moves or [("lone", next(u.id for u in units.values() if u.kind == "bureau"))])
+    units[uid] = dataclasses.replace(units[uid], parent=parent)
+
+
+def change_name(rec, rnd):
+    u = rnd.choice(list(rec.units.values()))
+    rec.units[u.id] = dataclasses.replace(u, name=u.name + "（新）")
+
+
+def change_region(rec, rnd):
+    """A unit with figures now lies in another city (the 统计 page's regions)."""
+    u = rec.units[rnd.choice(sorted({f.unit for f in rec.stats}))]
+    rec.units[u.id] = dataclasses.replace(u, region=dataclasses.replace(u.region, city=u.region.city + "新区"))
+
+
+def change_metric(rec, rnd):
+    mid = rnd.choice(list(rec.metrics))
+    mt = rec.metrics[mid]
+    rec.metrics[mid] = dataclasses.replace(mt, lower_is_better=not mt.lower_is_better)
+
+
+def change_category_metrics(rec, rnd):
+    c = rec.categories["c"]
+    rec.categories["c"] = dataclasses.replace(c, metrics=list(reversed(c.metrics)) + ["calls"][:rnd.randint(0, 1)])
+
+
+def change_sample_flag(rec, rnd):
+    f = rnd.choice(rec.stats)
+    f.sample = not f.sample
+
+
+def add_practice(rec, rnd):
+    """Another practice starting inside others' windows: its units become treated."""
+    start = rnd.choice([p.period.start for p in rec.practices.values()])
+    pid = f"new{len(rec.practices)}"
+    rec.practices[pid] = practice(pid, [rnd.choice(list(rec.units))], start=start, end=start)
+
+
+def drop_stats_file(rec, rnd):
+    rec.stats.remove(rnd.choice(rec.stats))
+
+
+def change_outcome(rec, rnd):
+    p = rnd.choice(list(rec.practices.values()))
+    p.outcomes = [Outcome("刑事警情数", "%", change=rnd.choice([-5.0, 0.0, 8.0]), yoy=True)]
+
+
+CHANGES = [change_own_figure, change_other_figure, change_sibling_figure, change_start, change_parent,
+           change_name, change_region, change_metric, change_category_metrics, change_sample_flag, add_practice,
+           drop_stats_file, change_outcome]
+
+
+def test_an_unchanged_build_reuses_everything(tmp_path):
+    rec = tree(1)
+    first = site(rec, tmp_path)
+    assert first.memo["stats_reused"] == 0
+    again = site(rec, tmp_path)
+    assert again.memo == {"stats_reused": entries(first), "stats_computed": 0}
+    assert_same(again, site(rec))
+    assert_same(first, site(rec))
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda c: c.__name__)
+def test_one_change_then_the_memo_equals_a_clean_build(tmp_path, change):
+    for seed in range(6):
+        rec = tree(seed)
+        rnd = random.Random(seed)
+        memo = tmp_path / str(seed)
+        site(rec, memo)                      # the build before
+        change(rec, rnd)
+        got = site(rec, memo)
+        assert_same(got, site(rec))
+        assert_same(site(rec, memo), site(rec))   # and once more, all from the memo
+
+
+def test_a_random_sequence_of_changes_never_reads_stale(tmp_path):
+    for seed in range(6, 14):
+        rec = tree(seed)
+        rnd = random.Random(seed)
+        for step in range(8):
+            rnd.choice(CHANGES)(rec, rnd)
+            assert_same(site(rec, tmp_path / str(seed)), site(rec))
+
+
+def test_a_figure_far_away_recomputes_only_what_reads_it(tmp_path):
+    """One figure of one station changes: its own section and its ancestors' are
+    computed again (their series and rankings contain it), and the 成效对照 of
+    practices whose comparison reached it; the rest is reused."""
+    rec = tree(3)
+    before = site(rec, tmp_path)
+    f = next(f for f in rec.stats if rec.units[f.unit].kind == "station" and f.months)
+    bump(f)
+    after = site(rec, tmp_path)
+    assert_same(after, site(rec))
+    assert 0 < after.memo["stats_computed"] < entries(before) / 2
+    assert after.memo["stats_reused"] > entries(before) / 2
+
+
+def far_figures(rec, model, pid) -> list[MonthlyStats]:
+    """Stats files of units of the practice's units' kind under another parent,
+    when every estimate of the practice was found within its unit's parent."""
+    effects = stats.practice_effects(model, pid)
+    if not effects or any(e.status != "ok" or e.level != "parent" for e in effects):
+        return []
+    units = rec.units
+    mine = [units[u] for u in rec.practices[pid].units]
+    return [f for f in rec.stats if f.months and all(
+        units[f.unit].kind == u.kind and units[f.unit].parent != u.parent and f.unit != u.id
+        and f.unit not in stats.lineage(model, u.id) for u in mine)]
+
+
+def test_a_practice_compared_within_its_parent_ignores_a_station_elsewhere(tmp_path):
+    """The trace: a practice whose comparison group was found under its unit's
+    parent does not depend on a station under another bureau, though that
+    station is in the site-wide pool."""
+    for seed in range(20):
+        rec = tree(seed)
+        model = stats.build(rec)
+        found = [(pid, f) for pid in sorted(rec.practices) for f in far_figures(rec, model, pid)]
+        if found:
+            break
+    pid, far = found[0]
+    site(rec, tmp_path)
+    bump(far)
+    memo = statsmemo.StatsMemo(stats.build(rec), tmp_path)
+    calls = []
+
+    def build(model, practice_id, out):
+        calls.append(practice_id)
+        return effectpages.build_effects(model, practice_id, out)
+    build.__module__, build.__qualname__ = "generator.effectpages", "build_effects"   # the same origin
+    memo.practice(pid, build)
+    assert calls == []                      # reused: the far station is not in its trace
+
+
+def test_a_different_build_function_does_not_share_entries(tmp_path):
+    """A benchmark that swaps effectpages.build_effects (no 成效对照) must not
+    leave its empty results to a normal build."""
+    rec = tree(4)
+    memo = statsmemo.StatsMemo(stats.build(rec), tmp_path)
+    for pid in rec.practices:
+        memo.practice(pid, lambda model, p, out: effectpages.PracticeEffects(None, {}, False))
+    memo.save()
+    assert_same(site(rec, tmp_path), site(rec))
+
+
+def test_a_hostile_entry_is_recomputed_not_run(tmp_path):
+    rec = tree(5)
+    site(rec, tmp_path)
+
+    class Boom:
+        def __reduce__(self):
+            return (print, ("ran",))
+    for shard in (tmp_path).glob("*.pickle"):
+        data = cache._Unpickler(open(shard, "rb")).load()
+        data["entries"] = {k: (v[0], pickle.dumps(Boom())) if isinstance(v, tuple) else pickle.dumps(Boom())
+                           for k, v in data["entries"].items()}    # sections and rolled-up series
+        shard.write_bytes(pickle.dumps(data))
+    got = site(rec, tmp_path)
+    assert got.memo["stats_reused"] == 0
+    assert_same(got, site(rec))
+    assert cache.loads(pickle.dumps(Boom())) is None
+
+
+def test_the_plan_with_a_cache_folder_equals_the_plan_without(tmp_path):
+    """Through pages.plan_site as the plugin calls it, on the sample records."""
+    from pathlib import Path
+
+    from generator.validate import load_records
+    records, problems = load_records(Path(__file__).resolve().parent.parent)
+    assert not problems
+    clean = pages.plan_site(records)
+    for _ in range(2):                       # cold memo, then warm
+        got = pages.plan_site(records, cache_dir=tmp_path)
+        assert got.figures == clean.figures and repr(got.figures) == repr(clean.figures)
+        assert got.csvs == clean.csvs
+        assert [(p.path, repr(p.context)) for p in got.pages] == [(p.path, repr(p.context)) for p in clean.pages]
+    assert (tmp_path / statsmemo.STATS_MEMO).is_dir()
+
+
+def test_a_comparison_unit_starting_a_practice_leaves_the_group(tmp_path):
+    """Another practice starting inside the windows at a member of P's comparison
+    group: the member is treated now, so P's group, estimate and rank change
+    though no figure and nothing of P did."""
+    checked = 0
+    for seed in range(10):
+        rec = tree(seed)
+        model = stats.build(rec)
+        found = [(pid, e) for pid in sorted(rec.practices) for e in stats.practice_effects(model, pid)
+                 if e.status == "ok"]
+        if not found:
+            continue
+        pid, e = found[0]
+        memo = tmp_path / str(seed)
+        site(rec, memo)
+        rec.practices["late"] = practice("late", [e.group[0]], start=rec.practices[pid].period.start)
+        got = site(rec, memo)
+        assert_same(got, site(rec))
+        new = [x for x in stats.practice_effects(stats.build(rec), pid) if (x.unit, x.metric) == (e.unit, e.metric)]
+        assert new and new[0].group != e.group          # the change did reach P
+        checked += 1
+    assert checked >= 3
