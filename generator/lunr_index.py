@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 from pathlib import Path
 
 from .atomic import write_atomic
@@ -278,8 +279,7 @@ def _memo_salt(config: dict) -> str:
     """What a document's terms depend on besides its text: the separator, the
     fields, and this module's code."""
     from .cache import source_hash
-    from . import lunr_index
-    return json.dumps([config.get("separator"), list(config.get("fields") or []), source_hash(lunr_index)])
+    return json.dumps([config.get("separator"), list(config.get("fields") or []), source_hash(sys.modules[__name__])])
 
 
 # ------------------------------------------------------------- site and worker

@@ -48,8 +48,9 @@ import functools
 import hashlib
 import io
 import json
-import pickle
 import logging
+import pickle
+import sys
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
@@ -106,10 +107,9 @@ class _Capture(logging.Handler):
 
 class PageMemo:
     def __init__(self, folder: Path):
-        from . import pagememo
         # 256 shards: a one-record change re-converts a few dozen pages, which
         # then rewrite about a tenth of the memo instead of nearly all of it
-        self.memo = Memo(folder, source_hash(pagememo) + "|" + ",".join(_versions()), shards=SHARDS)
+        self.memo = Memo(folder, source_hash(sys.modules[__name__]) + "|" + ",".join(_versions()), shards=SHARDS)
         self.rendered = self.converted = self.parsed = 0   # misses, for the progress line
         self._templates_id = self._templates_key = None
         self._site_key: str | None = None

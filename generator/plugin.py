@@ -60,7 +60,7 @@ from .validate import load_records, unlinked_unit_warnings
 log = logging.getLogger("mkdocs.plugins.jingyan")
 OFFLINE_SHIM = "assets/javascripts/iframe-worker/shim.js"
 WATCHED = ("records", "templates", "site_config")
-PAGE_MEMO = "page-memo"   # Markdown conversions and search parses of earlier builds (generator/pagememo.py)
+PAGE_MEMO = "page-memo"   # earlier builds' page Markdown, HTML, search parses and index terms (generator/pagememo.py)
 
 
 class LaterFile(File):
@@ -317,14 +317,13 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
     @event_priority(-50)  # after the search plugin writes its index, before `offline` inlines it
     def _after_search_index(self, config):
         memo, self.page_memo = self.page_memo, None
-        if memo is None:
-            return self._prebuild_search(config, None)
         try:
             self._prebuild_search(config, memo)
         finally:
-            memo.save()
-            progress("memo", rendered=memo.rendered, converted=memo.converted, parsed=memo.parsed,
-                     reused=memo.memo.hits)
+            if memo:
+                memo.save()
+                progress("memo", rendered=memo.rendered, converted=memo.converted, parsed=memo.parsed,
+                         reused=memo.memo.hits)
 
     def _prebuild_search(self, config, memo):
         offline = config.plugins.get("material/offline")
