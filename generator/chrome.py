@@ -177,15 +177,13 @@ class Shared:
         return out
 
     def write(self, site_dir: Path) -> int:
-        """Write the shared files into the built site. A build that rendered no
-        page (`serve --dirty` with nothing changed) leaves the previous ones."""
+        """Write the shared files into the built site, each every time (a file
+        the build leaves untouched is swept out: generator/recycle.py)."""
         n = 0
         for rel, text in sorted(self.files().items()):
             path = Path(site_dir) / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            data = text.encode("utf-8")
-            if not path.exists() or path.read_bytes() != data:
-                path.write_bytes(data)
+            path.write_bytes(text.encode("utf-8"))
             n += 1
         return n
 

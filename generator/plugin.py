@@ -43,7 +43,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
-from . import chrome, dirty, htmlmin, lunr_index, navmemo, orientation, resources, tables
+from . import chrome, dirty, htmlmin, lunr_index, navmemo, orientation, recycle, resources, tables
 from .pagememo import PageMemo
 from . import messages as M
 from .cache import CACHE_DIR
@@ -223,6 +223,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
 
     def on_files(self, files, config):
         t = time.perf_counter()
+        recycle.adopt(Path(config.site_dir))  # MkDocs has emptied site_dir; nothing is written yet
         add_packaged_assets(files, config)
         try:
             tree = Path(self.records_dir) if self.records_dir else self.root

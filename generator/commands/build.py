@@ -17,6 +17,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from .. import recycle
+
 STAGES = {"load+validate": "读取并检查记录", "compute": "计算统计、规划页面",
           "render": "生成 Markdown 页面", "charts": "绘制图表", "segments": "搜索分词",
           "dirty": "只重建有变化的页面", "search": "预建搜索索引", "compile": "经验汇编",
@@ -75,16 +77,20 @@ def build_lock(path: Path):
         yield
 
 
-def swap_in(tmp: Path, out: Path, trash: Path | None = None) -> None:
+def swap_in(tmp: Path, out: Path, trash: Path | None = None, spare: Path | None = None) -> None:
     """Replace `out` by `tmp`: two renames, never a partly written folder. The
-    old site is then deleted by a detached process (a province site is tens
-    of thousands of files: seconds of I/O the build need not wait for),
-    after a rename into `trash` when given (same file system: the cache)."""
+    old site is kept as `spare`, the next build's starting folder
+    (generator/recycle.py), when given and possible. Otherwise it is deleted
+    by a detached process (a province site is tens of thousands of files:
+    seconds of I/O the build need not wait for), after a rename into `trash`
+    when given (same file system: the cache)."""
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
     if out.exists():
         os.replace(out, old)
     os.replace(tmp, out)
     if not old.exists():
+        return
+    if spare is not None and recycle.keep(old, spare):
         return
     if trash is not None:
         try:
@@ -132,7 +138,9 @@ def run(args) -> int:
     out = (root / (args.out or ("site-offline" if args.offline else "site"))).resolve()
     # The plugin and mkdocs.yml read these (mkdocs.yml through !ENV); they are
     # restored afterwards so a build never changes the next one's settings.
-    settings = {"JINGYAN_OFFLINE": "true" if args.offline else "false"}
+    tag = hashlib.sha256(str(out).encode()).hexdigest()[:12]
+    spare = root / ".cache" / "jingyan" / "spare" / f"{out.name}-{tag}"   # the site before last (recycle.py)
+    settings = {"JINGYAN_OFFLINE": "true" if args.offline else "false", recycle.SPARE_ENV: str(spare)}
     if args.records:
         settings["JINGYAN_RECORDS"] = str(Path(args.records).resolve())
     if args.region:
@@ -150,20 +158,23 @@ def run(args) -> int:
     try:
         # one lock per output folder: builds into one folder wait for each other,
         # builds of different regions (build-regions) run side by side
-        lock = root / ".cache" / "jingyan" / f"build-{hashlib.sha256(str(out).encode()).hexdigest()[:12]}.lock"
+        lock = root / ".cache" / "jingyan" / f"build-{tag}.lock"
         with build_lock(lock):
             cfg = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp))
             build(cfg)
-            swap_in(tmp, out, trash=root / ".cache" / "jingyan" / "trash")
+            recycle.sweep(tmp)
+            swap_in(tmp, out, trash=root / ".cache" / "jingyan" / "trash", spare=spare)
             if args.offline:
                 write_zip(out, out.with_name(out.name + ".zip"))
     except (Abort, MkDocsException) as e:
+        recycle.forget(tmp)
         shutil.rmtree(tmp, ignore_errors=True)
         if not isinstance(e, Abort):  # Abort only says "Aborted with a BuildError!": the cause is logged above
             print(str(e).strip() or "生成失败。", file=sys.stderr)
         print("网站没有更新：上一次生成的网站保持不变。", file=sys.stderr)
         return 1
     except BaseException:
+        recycle.forget(tmp)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
