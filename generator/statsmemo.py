@@ -30,6 +30,16 @@ What a result depends on, and so what its key holds (never more is read):
   ancestors or descendants. A level not examined cannot change the result
   while those examined are unchanged, so a practice compared within its
   parent does not depend on a station elsewhere.
+  A pool also has a second, narrower digest: its members' figures up to the
+  windows' last month only (a station's own figures through that month; a
+  rolled-up member's through the end of that year, since a sub-unit reporting
+  later in the year changes which months are whole). The computation reads
+  nothing later (its running sums run from the first month on, so nothing
+  earlier may be left out either). When the whole-series digest differs,
+  the entry still holds if this one does not: a month added or corrected
+  today leaves the practices whose windows ended earlier alone. It is a sum
+  of 128-bit hashes of each (unit, month, figure) taken as prefix sums, so
+  that any month is one subtraction away (`_Prefixes`).
 * The 统计 page: every unit's id, name, kind, parent, region and digests.
 * Each rolled-up series (a unit without its own figures of a metric): its
   digest. Kept so that a build recomputing any 成效对照 (which needs every
@@ -48,7 +58,7 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-import numpy
+import numpy as np
 
 from . import cache, effectpages, effectstats, model, statpages, stats
 from .stats import LEVELS, StatsModel, Windows
@@ -59,7 +69,7 @@ SHARDS = 256                # a changed entry rewrites 1/256 of the memo
 
 def version() -> str:
     return cache.source_hash(stats, effectstats, effectpages, statpages, model, cache, sys.modules[__name__]) \
-        + f"/numpy {numpy.__version__}/python {sys.version_info[0]}.{sys.version_info[1]}"
+        + f"/numpy {np.__version__}/python {sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def _h(*parts) -> bytes:
@@ -129,22 +139,51 @@ class StatsMemo:
         if d[0] == "own":
             _, u, metric = d
             return self.node(u, metric) if u in m.records.units else None
+        found = self._pool_of(d)
+        if found is None:
+            return None
+        u, metric, pool, w = found
+        # the pool's members with their figures
+        members = self._memo(("members", pool[0], metric),
+                             lambda: _h(*pool[0], *(x for u in pool[1] for x in (u, self.node(u, metric)))))
+        return members + self._around(u, pool, w)
+
+    def narrow(self, d: tuple) -> Optional[bytes]:
+        """A pool dependency's digest over the months its computation reads
+        (through the windows' last month); None for other dependencies."""
+        return self._memo(("narrow", d), lambda: self._narrow(d)) if d[0] == "pool" else None
+
+    def _narrow(self, d: tuple) -> Optional[bytes]:
+        found = self._pool_of(d)
+        if found is None:
+            return None
+        u, metric, pool, w = found
+        members = self._memo(("narrow-members", pool[0], metric, w.last),
+                             lambda: _h(*pool[0], self._prefixes(metric).members(pool[1], w.last)))
+        return members + self._around(u, pool, w)
+
+    def _pool_of(self, d: tuple) -> Optional[tuple]:
+        """(U, metric, pool, windows) of a pool dependency; None when U or the level is gone."""
+        m = self.model
         _, u, metric, level, *w = d
         if u not in m.records.units:
             return None
         pool = stats._pool(m, u, level)
-        if pool is None:
-            return None
-        w = Windows(*w)
-        # the pool's members with their figures; which of them are treated within
-        # the windows; which are U's ancestors or descendants (never compared)
-        members = self._memo(("members", pool[0], metric),
-                             lambda: _h(*pool[0], *(x for u in pool[1] for x in (u, self.node(u, metric)))))
+        return None if pool is None else (u, metric, pool, Windows(*w))
+
+    def _around(self, u: str, pool: tuple, w: Windows) -> bytes:
+        """What else a pool dependency reads: which members are treated by
+        practices starting within the windows, which are U's ancestors or
+        descendants (never compared)."""
+        m = self.model
         treated = self._memo(("treated", pool[0], w.first, w.last), lambda: _h(
             *_among(pool[1], stats.window_treated(m, w))))
         pool_set = self._memo(("set", pool[0]), lambda: frozenset(pool[1]))
         line = self._memo(("lineage", u, pool[0]), lambda: _h(*sorted(x for x in stats.lineage(m, u) if x in pool_set)))
-        return members + treated + line
+        return treated + line
+
+    def _prefixes(self, metric_id: str) -> "_Prefixes":
+        return self._memo(("prefixes", metric_id), lambda: _Prefixes(self.model, metric_id))
 
     # ------------------------------------------------------------ the memo
 
@@ -154,16 +193,19 @@ class StatsMemo:
         entry = self.memo.get(key)
         if entry is not None:
             recorded, blob = entry
-            if all(self.dep(d) == digest for d, digest in recorded):
+            if all(self.dep(d) == full or (narrow is not None and self.narrow(d) == narrow)
+                   for d, full, narrow in recorded):
                 value = cache.loads(blob)
                 if value is not None:
                     self.reused += 1
+                    if any(self.dep(d) != full for d, full, _ in recorded):   # held by the narrow digest:
+                        self.memo.put(key, (tuple((d, self.dep(d), narrow) for d, _, narrow in recorded), blob))
                     return value
         if not self._primed:
             self._prime_series()
         value = compute()
         self.computed += 1
-        self.memo.put(key, (tuple((d, self.dep(d)) for d in deps(value)), cache.dumps(value)))
+        self.memo.put(key, (tuple((d, self.dep(d), self.narrow(d)) for d in deps(value)), cache.dumps(value)))
         return value
 
     def unit(self, unit_id: str, build: Callable) -> Optional[statpages._Built]:
@@ -278,6 +320,71 @@ class StatsMemo:
     def save(self) -> None:
         if self.memo is not None:
             self.memo.save()
+
+
+class _Prefixes:
+    """One metric's figures as running sums of 128-bit hashes, one row per
+    unit with figures of its own: the digest of a unit's figures up to month
+    t is one column. Each (unit, month, figure) hashes to two 64-bit words
+    (splitmix64 finalisers over the figure's bits, the unit's seed and the
+    month); sums wrap modulo 2**64, so adding or changing any figure moves
+    the sum (but for a 2**-128 chance) and months are independent."""
+
+    def __init__(self, model: StatsModel, metric_id: str):
+        self.model, self.metric = model, metric_id
+        units = sorted(u for u, mets in model.own.items() if metric_id in mets)
+        self.row = {u: i for i, u in enumerate(units)}
+        rows, cols, vals = [], [], []
+        for i, u in enumerate(units):
+            figures = model.own[u][metric_id]
+            rows += [i] * len(figures)
+            cols += [y * 12 + mo - 1 for y, mo in figures]
+            vals += list(figures.values())
+        cols_a = np.array(cols, dtype=np.int64)
+        self.t0 = int(cols_a.min()) if len(cols) else 0
+        months = int(cols_a.max()) - self.t0 + 1 if len(cols) else 0
+        bits = np.array(vals, dtype=np.float64).view(np.uint64)
+        rows_a = np.array(rows, dtype=np.int64)
+        self.sums = []
+        for lane in (0, 1):
+            seeds = np.array([int.from_bytes(_h(lane, u, "sample" if u in model.sample_units else "real")[:8],
+                                             "little") for u in units], dtype=np.uint64)
+            h = _mix(_mix(bits ^ seeds[rows_a]) + _mix(cols_a.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)))
+            grid = np.zeros((len(units), months + 1), dtype=np.uint64)
+            grid[rows_a, cols_a - self.t0 + 1] = h
+            self.sums.append(np.cumsum(grid, axis=1, dtype=np.uint64))
+
+    def _col(self, month: int) -> int:
+        return min(max(month - self.t0 + 1, 0), self.sums[0].shape[1] - 1)
+
+    def members(self, ids: list[str], last: int) -> bytes:
+        """The digests of `ids` (a pool, in order) through month `last`, joined:
+        one gather for the members with figures of their own; a rolled-up
+        member sums its reporting units' rows through the end of that year (a
+        sub-unit's figure later in the year decides whether it reports that
+        year, so which of the parent's months are whole)."""
+        c = self._col(last)
+        idx = np.array([self.row.get(u, -1) for u in ids], dtype=np.int64)
+        own = idx >= 0
+        out = np.zeros((len(ids), len(self.sums)), dtype=np.uint64)
+        for lane, s in enumerate(self.sums):
+            out[own, lane] = s[idx[own], c]
+        if not own.all():
+            year_end = self._col(last // 12 * 12 + 11)
+            for i in np.flatnonzero(~own).tolist():
+                rows = sorted(self.row[r] for r in stats.reporters(self.model, ids[i], self.metric))
+                for lane, s in enumerate(self.sums):
+                    out[i, lane] = s[rows, year_end].sum(dtype=np.uint64)
+        return own.tobytes() + out.tobytes()
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser, elementwise (uint64 arithmetic wraps)."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
 
 
 def _among(ids: list[str], chosen: frozenset[str]) -> list[str]:

@@ -145,9 +145,29 @@ def change_outcome(rec, rnd):
     p.outcomes = [Outcome("刑事警情数", "%", change=rnd.choice([-5.0, 0.0, 8.0]), yoy=True)]
 
 
+def change_any_month(rec, rnd):
+    """A figure of any month, not only the newest: before, inside or after
+    other practices' windows (the narrow digest, statsmemo._Prefixes)."""
+    f = rnd.choice([f for f in rec.stats if f.months])
+    month = rnd.choice(sorted(f.months))
+    metric = rnd.choice(sorted(f.months[month]))
+    f.months[month][metric] = f.months[month][metric] + rnd.choice([1, -1, 0.5])
+
+
+def add_or_drop_month(rec, rnd):
+    """A month appears in (or leaves) a stats file: a sub-unit that starts or
+    stops reporting in a year changes which of its parent's months are whole."""
+    f = rnd.choice([f for f in rec.stats if f.months])
+    missing = [m for m in range(1, 13) if m not in f.months]
+    if missing and rnd.random() < 0.6:
+        f.months[rnd.choice(missing)] = {x: float(rnd.randint(0, 30)) for x in sorted(next(iter(f.months.values())))}
+    else:
+        del f.months[rnd.choice(sorted(f.months))]
+
+
 CHANGES = [change_own_figure, change_other_figure, change_sibling_figure, change_start, change_parent,
            change_name, change_region, change_metric, change_category_metrics, change_sample_flag, add_practice,
-           drop_stats_file, change_outcome]
+           drop_stats_file, change_outcome, change_any_month, add_or_drop_month]
 
 
 def test_an_unchanged_build_reuses_everything(tmp_path):
@@ -298,5 +318,48 @@ def test_a_comparison_unit_starting_a_practice_leaves_the_group(tmp_path):
         assert_same(got, site(rec))
         new = [x for x in stats.practice_effects(stats.build(rec), pid) if (x.unit, x.metric) == (e.unit, e.metric)]
         assert new and new[0].group != e.group          # the change did reach P
+        checked += 1
+    assert checked >= 3
+
+
+def test_a_figure_after_the_windows_leaves_the_practice_alone(tmp_path):
+    """The narrow digest: a comparison member's figure in a month after a
+    practice's windows changes the member's whole series, not what the
+    practice read; the practice is reused, and the result still equals a
+    clean build. A figure inside the windows is recomputed."""
+    checked = 0
+    for seed in range(20):
+        rec = tree(seed)
+        model = stats.build(rec)
+        for pid in sorted(rec.practices):
+            effectpages.build_effects(model, pid, statpages._Built({}))
+            effects = [e for e in model._effects.pop(("traced", pid))[1] if e.status == "ok"]   # what the page shows
+            if not effects:
+                continue
+            e = effects[0]
+            last = stats.month_key(e.windows.last)
+            mine = set(rec.practices[pid].units)          # a member not inside one of them (a bureau's
+            x = next((x for x in e.group if not any(x in stats.lineage(model, u) for u in mine)), None)
+            later = [(f, mo) for f in rec.stats if f.unit == x for mo in sorted(f.months)   # series is read whole)
+                     if (f.year, mo) > last and e.metric in f.months[mo]]
+            inside = [(f, mo) for f in rec.stats if f.unit == x for mo in sorted(f.months)
+                      if (f.year, mo) == stats.month_key(e.windows.after_first) and e.metric in f.months[mo]]
+            if later and inside:
+                break
+        else:
+            continue
+        for (f, mo), reused in ((later[-1], True), (inside[0], False)):
+            memo = tmp_path / f"{seed}-{reused}"
+            site(rec, memo)
+            f.months[mo][e.metric] += 1
+            calls = []
+
+            def build(model, practice_id, out):
+                calls.append(practice_id)
+                return effectpages.build_effects(model, practice_id, out)
+            build.__module__, build.__qualname__ = "generator.effectpages", "build_effects"   # the same origin
+            statsmemo.StatsMemo(stats.build(rec), memo).practice(pid, build)
+            assert (calls == []) == reused, (seed, pid, mo, reused)
+            assert_same(site(rec, memo), site(rec))
         checked += 1
     assert checked >= 3
