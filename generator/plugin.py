@@ -74,6 +74,17 @@ class LaterFile(File):
         return False
 
 
+class WrittenFile(File):
+    """A generated file (a CSV download) written through recycle.write: a
+    file the site before last already holds unchanged is only touched."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        content = self._content
+        if content is None:
+            return super().copy_file(dirty)
+        recycle.write(self.abs_dest_path, content.encode("utf-8") if isinstance(content, str) else content)
+
+
 class JingyanConfig(Config):
     records = c.Type(str, default="")  # another records tree; "" = the repository's own
     region = c.Type(str, default="")  # build only this region's units (a unit id)
@@ -243,7 +254,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
                 text = memo.render(env, spec, render_page) if memo else render_page(env, spec)
                 files.append(dirty.page_file(config, once(spec.path), text))
             for name, text in sorted(self.csvs.items()):
-                files.append(File.generated(config, once(name), content=text))
+                files.append(WrittenFile.generated(config, once(name), content=text))
             for name, path in sorted((n, p) for c in self.compilations for n, p in c.files.items()):
                 files.append(File.generated(config, once(name), abs_src_path=str(path)))
         except (TemplateProblem, UnsafePath) as e:

@@ -20,6 +20,12 @@ when the spare was adopted was not produced by this build and goes.
 Hard-linked files (charts, shared with the chart cache) are unlinked on
 adoption: a writer opening one in place would change the cache's copy.
 
+A file that already holds exactly the bytes to be written is only touched
+(`write`: its ctime moves, so the sweep keeps it): rewriting it in place
+would free and allocate its blocks again (measured 60 to 140 µs a file here,
+against 12 µs to compare and touch). MkDocs' page writer is routed through it
+while an adopted folder is being built.
+
 Only on POSIX systems (on Windows ctime is the creation time), only from
 `jingyan build` (which passes the spare's path in JINGYAN_SPARE).
 """
@@ -57,7 +63,44 @@ def adopt(site_dir: Path) -> Optional[int]:
     found: dict[str, tuple[int, int]] = {}
     _scan(str(site_dir), "", found)
     _adopted[str(site_dir)] = found
+    _route_page_writes(True)
     return len(found)
+
+
+def write(path: str, data: bytes) -> None:
+    """Write `data` to `path` (creating its folder), or only touch the file
+    when it is not shared with another name and holds exactly `data`."""
+    try:
+        st = os.stat(path)
+        if st.st_nlink == 1 and st.st_size == len(data):
+            with open(path, "rb") as fh:
+                same = fh.read() == data
+            if same:
+                os.utime(path)
+                return
+    except OSError:
+        pass
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
+def _write_file(content: bytes, output_path: str) -> None:
+    """`write` with mkdocs.utils.write_file's signature."""
+    write(output_path, content)
+
+
+_mkdocs_write = None
+
+
+def _route_page_writes(on: bool) -> None:
+    """MkDocs writes pages (and the search index) through mkdocs.utils.write_file."""
+    global _mkdocs_write
+    import mkdocs.utils
+    if on and _mkdocs_write is None:
+        _mkdocs_write, mkdocs.utils.write_file = mkdocs.utils.write_file, _write_file
+    elif not on and _mkdocs_write is not None:
+        mkdocs.utils.write_file, _mkdocs_write = _mkdocs_write, None
 
 
 def _scan(folder: str, prefix: str, found: dict) -> None:
@@ -78,6 +121,7 @@ def sweep(site_dir: Path) -> int:
     """Delete the adopted files this build did not write, and folders left
     empty by that. Returns how many files went."""
     found = _adopted.pop(str(site_dir), None)
+    _route_page_writes(False)
     if not found:
         return 0
     gone = 0
@@ -104,6 +148,7 @@ def sweep(site_dir: Path) -> int:
 def forget(site_dir: Path) -> None:
     """A failed build: nothing to sweep (its folder is deleted whole)."""
     _adopted.pop(str(site_dir), None)
+    _route_page_writes(False)
 
 
 def _parents(rels: set[str]) -> set[str]:

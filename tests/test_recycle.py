@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,28 @@ def test_a_failed_build_leaves_the_site_and_no_temporary_folder(tmp_path, monkey
     assert build(root, tree, site) == 1
     assert files_of(site) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_write_touches_a_file_that_already_holds_the_bytes(tmp_path):
+    path = tmp_path / "sub" / "page.html"
+    recycle.write(str(path), b"one")                     # creates its folder
+    first = os.stat(path)
+    time.sleep(0.02)
+    recycle.write(str(path), b"one")
+    again = os.stat(path)
+    assert again.st_ino == first.st_ino and again.st_ctime_ns > first.st_ctime_ns   # touched: the sweep keeps it
+    recycle.write(str(path), b"two")
+    assert path.read_bytes() == b"two"
+
+
+def test_mkdocs_writes_pages_through_it_only_while_a_spare_is_adopted(tmp_path, monkeypatch):
+    import mkdocs.utils
+    original = mkdocs.utils.write_file
+    spare = tmp_path / "spare"
+    spare.mkdir()
+    (spare / "index.html").write_text("old")
+    monkeypatch.setenv(recycle.SPARE_ENV, str(spare))
+    recycle.adopt(tmp_path / "site")
+    assert mkdocs.utils.write_file is recycle._write_file
+    recycle.sweep(tmp_path / "site")
+    assert mkdocs.utils.write_file is original
