@@ -31,6 +31,7 @@ on_serve   rebuild when records/, templates/ or site_config/ change
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import os
 import re
@@ -140,6 +141,17 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
     page_memo: PageMemo | None = None  # this build's (on_config to on_post_build)
 
     def on_config(self, config):
+        # Records, plan and memos are made here and live until the build ends:
+        # no automatic collection while they are made (they hold no cycles),
+        # then frozen, so that the collections while MkDocs renders do not walk
+        # them again and again. Unfrozen when the build ends (`serve` collects
+        # them between builds).
+        with no_gc():
+            config = self._configure(config)
+            gc.freeze()        # before collections resume: the drawing thread allocates meanwhile
+        return config
+
+    def _configure(self, config):
         self.root = Path(config.config_file_path).parent
         check_jieba()
         add_theme_overrides(config, self.root)
@@ -233,6 +245,12 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         return nav
 
     def on_files(self, files, config):
+        with no_gc():          # the pages' files live to the end too: as in on_config
+            files = self._add_files(files, config)
+            gc.freeze()
+        return files
+
+    def _add_files(self, files, config):
         t = time.perf_counter()
         recycle.adopt(Path(config.site_dir))  # MkDocs has emptied site_dir; nothing is written yet
         add_packaged_assets(files, config)
@@ -367,10 +385,12 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         linked = place(report.files, Path(config.site_dir))
         progress("charts", drawn=report.drawn, cached=report.cached, linked=linked,
                  drawing_seconds=f"{drawing.seconds:.2f}", seconds=f"{time.perf_counter() - t:.2f}")
+        gc.unfreeze()
 
     on_post_build = CombinedEvent(_before_search_index, _after_search_index, _place_charts)
 
     def on_build_error(self, error):
+        gc.unfreeze()
         memo, self.page_memo = self.page_memo, None
         if memo is not None:
             memo.uninstall_search_parse()   # and nothing saved: the next build converts afresh
