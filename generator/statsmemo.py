@@ -65,6 +65,7 @@ from .stats import LEVELS, StatsModel, Windows
 
 STATS_MEMO = "stats-memo"   # folder inside the cache folder
 SHARDS = 256                # a changed entry rewrites 1/256 of the memo
+VERIFIED = "verified"       # the entry that says which entries were checked under which world()
 
 
 def version() -> str:
@@ -99,6 +100,10 @@ class StatsMemo:
         self._digests: dict = {}
         self._config: Optional[bytes] = None
         self._primed = False
+        # entry key → the world() under which its dependencies were last checked
+        found = self.memo.get(VERIFIED) if self.memo is not None else None
+        self._was_verified: dict[str, bytes] = found if isinstance(found, dict) else {}
+        self._now_verified: dict[str, bytes] = {}
 
     # ------------------------------------------------------------ digests
 
@@ -193,20 +198,28 @@ class StatsMemo:
         entry = self.memo.get(key)
         if entry is not None:
             recorded, blob = entry
-            if all(self.dep(d) == full or (narrow is not None and self.narrow(d) == narrow)
-                   for d, full, narrow in recorded):
+            checked = recorded and self._was_verified.get(key) == self.world()   # nothing it reads changed
+            if checked or all(self.dep(d) == full or (narrow is not None and self.narrow(d) == narrow)
+                              for d, full, narrow in recorded):
                 value = cache.loads(blob)
                 if value is not None:
                     self.reused += 1
-                    if any(self.dep(d) != full for d, full, _ in recorded):   # held by the narrow digest:
+                    if not checked and any(self.dep(d) != full for d, full, _ in recorded):   # held by the narrow
                         self.memo.put(key, (tuple((d, self.dep(d), narrow) for d, _, narrow in recorded), blob))
+                    self._verified(key, recorded)
                     return value
         if not self._primed:
             self._prime_series()
         value = compute()
         self.computed += 1
-        self.memo.put(key, (tuple((d, self.dep(d), self.narrow(d)) for d in deps(value)), cache.dumps(value)))
+        recorded = tuple((d, self.dep(d), self.narrow(d)) for d in deps(value))
+        self.memo.put(key, (recorded, cache.dumps(value)))
+        self._verified(key, recorded)
         return value
+
+    def _verified(self, key: str, recorded: tuple) -> None:
+        if recorded:
+            self._now_verified[key] = self.world()
 
     def unit(self, unit_id: str, build: Callable) -> Optional[statpages._Built]:
         """`build(model, unit_id)` (statpages._build_unit), or the memo's copy."""
@@ -226,17 +239,31 @@ class StatsMemo:
         got = self._cached(key, compute, lambda _v: [])
         return None if got is None else statpages._Built(*got)
 
+    def _everyone(self) -> list[bytes]:
+        """Each unit's id, name, kind, parent, region and digests of every metric."""
+        m = self.model
+        metrics = list(m.metrics)
+        return self._memo(("everyone",), lambda: [
+            _h(u.id, u.name, u.kind, u.parent, plain(u.region), *(self.node(u.id, x) for x in metrics))
+            for u in sorted(m.records.units.values(), key=lambda u: u.id)])
+
+    def world(self) -> bytes:
+        """A digest of everything a recorded dependency can read: every unit (its
+        place in the hierarchy, its figures) and every practice's units and start
+        (who is treated when). An entry checked under this digest in the last
+        build needs no check while it is the same (`_verified`)."""
+        m = self.model
+        return self._memo(("world",), lambda: _h(self.config(), *self._everyone(), *(
+            x for pid in sorted(m.records.practices)
+            for x in (pid, tuple(m.records.practices[pid].units), m.records.practices[pid].period.start))))
+
     def dashboard(self, build: Callable) -> statpages._Built:
         """`build(model)` (statpages._build_dashboard), or the memo's copy: it reads
         every unit (names, kinds, places in the hierarchy and regions, figures)."""
-        m = self.model
-        metrics = list(m.metrics)
-        everyone = [_h(u.id, u.name, u.kind, u.parent, plain(u.region), *(self.node(u.id, x) for x in metrics))
-                    for u in sorted(m.records.units.values(), key=lambda u: u.id)]
-        key = "dashboard:" + _h(self.config(), _origin(build), *everyone).hex()
+        key = "dashboard:" + _h(self.config(), _origin(build), *self._everyone()).hex()
 
         def compute():
-            b = build(m)
+            b = build(self.model)
             return b.context, b.figures, b.csvs
         return statpages._Built(*self._cached(key, compute, lambda _v: []))
 
@@ -319,6 +346,9 @@ class StatsMemo:
 
     def save(self) -> None:
         if self.memo is not None:
+            # the same table as before is put back as it was: its shard stays as it is
+            same = self._now_verified == self._was_verified
+            self.memo.put(VERIFIED, self._was_verified if same else self._now_verified)
             self.memo.save()
 
 

@@ -363,3 +363,39 @@ def test_a_figure_after_the_windows_leaves_the_practice_alone(tmp_path):
             assert_same(site(rec, memo), site(rec))
         checked += 1
     assert checked >= 3
+
+
+def test_an_unchanged_world_reuses_practices_without_checking_each_dependency(tmp_path, monkeypatch):
+    """world(): the last build checked every entry under the same units, figures
+    and practices, so none is checked again; after a change each is."""
+    rec = tree(2)
+    site(rec, tmp_path)
+    checks = []
+    original = statsmemo.StatsMemo.dep
+    monkeypatch.setattr(statsmemo.StatsMemo, "dep", lambda self, d: checks.append(d) or original(self, d))
+    again = site(rec, tmp_path)
+    assert again.memo["stats_computed"] == 0 and checks == []
+    bump(next(f for f in rec.stats if f.months))
+    changed = site(rec, tmp_path)
+    assert checks and changed.memo["stats_reused"] > 0
+    assert_same(changed, site(rec))
+
+
+def test_a_change_undone_is_checked_not_trusted(tmp_path):
+    """An entry checked under one world, then a change, then the change undone:
+    the world is the first one again, but the entries were checked under the
+    second in between; each result still equals a clean build."""
+    for seed in range(4):
+        rec = tree(seed)
+        rnd = random.Random(seed)
+        memo = tmp_path / str(seed)
+        site(rec, memo)
+        f = rnd.choice([f for f in rec.stats if f.months])
+        month = max(f.months)
+        metric = sorted(f.months[month])[0]
+        old = f.months[month][metric]
+        f.months[month][metric] = old + 7
+        assert_same(site(rec, memo), site(rec))
+        f.months[month][metric] = old
+        assert_same(site(rec, memo), site(rec))
+        assert_same(site(rec, memo), site(rec))
