@@ -190,3 +190,25 @@ def test_set_aside_text_of_the_sample_site_holds_no_personal_data(sample_sites):
             seen += 1
             assert not find_personal_data(text, allow), (page, find_personal_data(text, allow))
     assert seen > 100
+
+
+def test_blocks_are_found_exactly_as_the_pattern_says():
+    """_sub_blocks (str.find) against _BLOCK.sub (the specification) on random
+    texts made of starts, ends, near misses and plain lines."""
+    import random
+    from generator.tables import _BLOCK, _sub_blocks
+    pieces = ['<table class="jy-table x">', '<table class="jy-table">', '<table class="jy-tablex">',
+              '<div class="jy-block">', '</table>', '</table>x', ' </table>', '</div><!--jy-block-->',
+              '</div><!--jy-block-->y', '正文', '<a href="../x.md">a</a>', '', ' <table class="jy-table a">']
+    rnd = random.Random(7)
+    for _ in range(5000):
+        text = "\n".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 14))) + rnd.choice(["", "\n"])
+
+        def keeper(log):
+            def keep(m):
+                log.append((m.group(0), m.group(1)))
+                return f"<!--{len(log)}-->"
+            return keep
+        spec, fast = [], []
+        assert _sub_blocks(keeper(fast), text) == _BLOCK.sub(keeper(spec), text)
+        assert fast == spec
