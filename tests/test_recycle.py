@@ -47,13 +47,20 @@ def test_nothing_to_adopt(tmp_path, monkeypatch):
     assert recycle.adopt(tmp_path / "site") is None
 
 
-def test_a_recycled_build_equals_a_clean_build_after_a_record_is_removed(tmp_path, monkeypatch):
+@pytest.fixture
+def built_twice(tmp_path, monkeypatch):
+    """(records tree, root, site) after two builds: the first site is the spare."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     tree = tmp_path / "tree"
     shutil.copytree(FIXTURE, tree)
     root, site = private_root(tmp_path / "root"), tmp_path / "site"
     assert build(root, tree, site) == 0
-    assert build(root, tree, site) == 0                  # the first site becomes the spare
+    assert build(root, tree, site) == 0
+    return tree, root, site
+
+
+def test_a_recycled_build_equals_a_clean_build_after_a_record_is_removed(tmp_path, built_twice):
+    tree, root, site = built_twice
     spares = list((root / ".cache/jingyan/spare").iterdir())
     assert len(spares) == 1 and (spares[0] / "index.html").is_file()
     removed = sorted((tree / "records/practices").glob("*.yml"))[0]
@@ -70,13 +77,8 @@ def test_a_recycled_build_equals_a_clean_build_after_a_record_is_removed(tmp_pat
     assert not any(p.name.startswith(".site") for p in tmp_path.iterdir())
 
 
-def test_a_failed_build_leaves_the_site_and_no_temporary_folder(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    tree = tmp_path / "tree"
-    shutil.copytree(FIXTURE, tree)
-    root, site = private_root(tmp_path / "root"), tmp_path / "site"
-    assert build(root, tree, site) == 0
-    assert build(root, tree, site) == 0
+def test_a_failed_build_leaves_the_site_and_no_temporary_folder(tmp_path, built_twice):
+    tree, root, site = built_twice
     before = files_of(site)
     unit = sorted((tree / "records/units").glob("*.yml"))[0]
     unit.write_text(unit.read_text(encoding="utf-8").replace("kind:", "kind: statoin\nkind_old:", 1),
