@@ -101,11 +101,9 @@ class Memo:
 
     def _read(self, path: Path):
         try:
-            with open(path, "rb") as fh:
-                data = _Unpickler(io.BufferedReader(fh)).load()
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
-                ValueError, IndexError, KeyError):
-            return None  # missing, damaged or hostile: that shard starts afresh
+            data = loads(path.read_bytes())
+        except OSError:
+            return None  # missing: that shard starts afresh (damaged or hostile: loads says None)
         if isinstance(data, dict) and data.get("version") == self.version and isinstance(data.get("entries"), dict):
             return data["entries"]
         return None      # written by other code
@@ -144,7 +142,6 @@ class Memo:
             keep_out_of_git(self.folder.parent)
             for i, entries in enumerate(by_shard):
                 if stale[i] or (entries and i not in self.present):
-                    write_atomic(self._path(i), pickle.dumps({"version": self.version, "entries": entries},
-                                                             protocol=pickle.HIGHEST_PROTOCOL))
+                    write_atomic(self._path(i), dumps({"version": self.version, "entries": entries}))
         except (OSError, pickle.PicklingError, RecursionError):
             pass

@@ -33,6 +33,7 @@ unchanged inputs draws nothing, and same data → same bytes.
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import json
 import math
@@ -144,9 +145,9 @@ def _file_hash(path: str) -> str:
 def _environment_hash() -> str:
     from importlib.metadata import version   # not `import matplotlib`: a second in the main process
     import inspect
-    # the ranking charts' value labels are statpages.fmt_percent's text
+    # the ranking charts' value labels are statpages.fmt_percent's text (with its minus sign)
     env = {"version": CHART_VERSION, "code": _file_hash(__file__), "font": _file_hash(str(FONT_PATH)),
-           "format": hashlib.sha256(inspect.getsource(statpages.fmt_percent).encode()).hexdigest(),
+           "format": hashlib.sha256((inspect.getsource(statpages.fmt_percent) + statpages.MINUS).encode()).hexdigest(),
            "style": sorted((k, repr(v)) for k, v in STYLE.items()), "matplotlib": version("matplotlib")}
     return hashlib.sha256(json.dumps(env, sort_keys=True).encode()).hexdigest()
 
@@ -238,8 +239,6 @@ def _d(run: list[tuple[float, float]]) -> str:
     return f"M{_f(x)} {_f(y)}L" + " ".join(f"{_f(a)} {_f(b)}" for a, b in rest)
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class _Svg:
@@ -281,7 +280,7 @@ class _Svg:
             rule += f";text-anchor:{_ANCHOR[ha]}"
         x_, y_ = _f(x), _f(y)
         turn = f' transform="rotate(-90 {x_} {y_})"' if rotate else ""
-        self.body.append(f'<text class="{self._class(rule)}" x="{x_}" y="{y_}"{turn}>{_escape(text)}</text>')
+        self.body.append(f'<text class="{self._class(rule)}" x="{x_}" y="{y_}"{turn}>{html.escape(text, quote=False)}</text>')
 
     def stroke(self, runs: list[list[tuple[float, float]]], colour: str, width: float, dash=None,
                cap: str = "butt", join: str = "round", alpha: float = 1.0) -> None:

@@ -30,11 +30,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import posixpath
 import re
 from pathlib import Path
 
 import jinja2
+
+from . import recycle
 
 ICON_CSS = "assets/stylesheets/jingyan-icons.css"
 SCRIPT_DIR = "assets/javascripts"
@@ -177,13 +180,11 @@ class Shared:
         return out
 
     def write(self, site_dir: Path) -> int:
-        """Write the shared files into the built site, each every time (a file
-        the build leaves untouched is swept out: generator/recycle.py)."""
+        """Write the shared files into the built site (recycle.write: an
+        unchanged file in the site before last is touched, so it is kept)."""
         n = 0
         for rel, text in sorted(self.files().items()):
-            path = Path(site_dir) / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(text.encode("utf-8"))
+            recycle.write(os.path.join(site_dir, rel), text.encode("utf-8"))
             n += 1
         return n
 

@@ -58,7 +58,8 @@ from pathlib import Path
 from .cache import Memo, source_hash
 
 log = logging.getLogger("mkdocs.plugins.jingyan")
-PACKAGES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material")
+PACKAGES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material",
+            "jinja2", "PyYAML")   # our templates' Markdown: Jinja renders it, front matter by yaml.safe_dump
 # loggers a conversion may write to: MkDocs' own (links, anchors) and Python-Markdown's
 LOGGERS = ("mkdocs", "MARKDOWN")
 SHARDS = 256

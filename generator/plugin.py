@@ -190,8 +190,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
                                      before_first_miss=teach):
             teach()
         phrases, _ = load_phrases(self.root)  # its problems are `jingyan new`'s to report
-        with no_gc():   # hundreds of thousands of small objects, no cycles: collections would re-walk the records
-            plan = plan_site(records, phrases, cache_dir=self.root / self.config.cache_dir)
+        plan = plan_site(records, phrases, cache_dir=self.root / self.config.cache_dir)   # under on_config's no_gc
         self.pages, self.csvs = plan.pages, plan.csvs
         self.charts = [ChartSpec(name, kind, data) for name, kind, data in plan.figures]
         self.start_drawing()      # as early as the charts are known: 经验汇编 is built beside them too

@@ -38,8 +38,8 @@ from typing import Optional
 
 SPARE_ENV = "JINGYAN_SPARE"
 
-# site folder → {relative path: (inode, ctime ns)} of the files adopted into it
-_adopted: dict[str, dict[str, tuple[int, int]]] = {}
+# site folder → ({relative path: (inode, ctime ns)} of the files adopted into it, its folders)
+_adopted: dict[str, tuple[dict[str, tuple[int, int]], list[str]]] = {}
 
 
 def enabled() -> bool:
@@ -61,8 +61,9 @@ def adopt(site_dir: Path) -> Optional[int]:
     except OSError:
         return None
     found: dict[str, tuple[int, int]] = {}
-    _scan(str(site_dir), "", found)
-    _adopted[str(site_dir)] = found
+    folders: list[str] = []
+    _scan(str(site_dir), "", found, folders)
+    _adopted[str(site_dir)] = found, folders
     _route_page_writes(True)
     return len(found)
 
@@ -103,12 +104,13 @@ def _route_page_writes(on: bool) -> None:
         mkdocs.utils.write_file, _mkdocs_write = _mkdocs_write, None
 
 
-def _scan(folder: str, prefix: str, found: dict) -> None:
+def _scan(folder: str, prefix: str, found: dict, folders: list) -> None:
     with os.scandir(folder) as it:
         for entry in it:
             rel = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
-                _scan(entry.path, rel + "/", found)
+                folders.append(rel)
+                _scan(entry.path, rel + "/", found, folders)
                 continue
             st = entry.stat(follow_symlinks=False)
             if entry.is_symlink() or st.st_nlink > 1:
@@ -118,14 +120,11 @@ def _scan(folder: str, prefix: str, found: dict) -> None:
 
 
 def sweep(site_dir: Path) -> int:
-    """Delete the adopted files this build did not write, and folders left
-    empty by that. Returns how many files went."""
-    found = _adopted.pop(str(site_dir), None)
+    """Delete the adopted files this build did not write, then the adopted
+    folders left empty (deepest first). Returns how many files went."""
+    found, folders = _adopted.pop(str(site_dir), ({}, []))
     _route_page_writes(False)
-    if not found:
-        return 0
     gone = 0
-    emptied: set[str] = set()
     for rel, was in found.items():
         path = os.path.join(site_dir, rel)
         try:
@@ -135,29 +134,18 @@ def sweep(site_dir: Path) -> int:
         if (st.st_ino, st.st_ctime_ns) == was:
             os.unlink(path)
             gone += 1
-            emptied.add(os.path.dirname(rel))
-    # folders bottom-up: a folder is removed only when nothing is left in it
-    for rel in sorted(_parents(emptied), key=lambda r: r.count("/"), reverse=True):
+    for rel in reversed(folders):              # scanned parents first: reversed, children first
         try:
             os.rmdir(os.path.join(site_dir, rel))
         except OSError:
-            pass
+            pass                               # not empty: still in use
     return gone
 
 
 def forget(site_dir: Path) -> None:
-    """A failed build: nothing to sweep (its folder is deleted whole)."""
+    """After a build, swept or failed (a failed build's folder is deleted whole)."""
     _adopted.pop(str(site_dir), None)
     _route_page_writes(False)
-
-
-def _parents(rels: set[str]) -> set[str]:
-    out: set[str] = set()
-    for rel in rels:
-        while rel and rel not in out:
-            out.add(rel)
-            rel = os.path.dirname(rel)
-    return out
 
 
 def keep(old_site: Path, spare: Path) -> bool:

@@ -25,21 +25,23 @@ What a result depends on, and so what its key holds (never more is read):
   the next build (a trace, as build systems with dynamic dependencies keep):
   the digest of each (unit, metric) the practice looked at, and for every
   comparison level it examined (同一上级, then 同一地区, then 全站同类, up to
-  the one used) the pool's member ids with their digests, which of them are
-  treated by practices starting within the windows, and which are the unit's
-  ancestors or descendants. A level not examined cannot change the result
-  while those examined are unchanged, so a practice compared within its
-  parent does not depend on a station elsewhere.
-  A pool also has a second, narrower digest: its members' figures up to the
-  windows' last month only (a station's own figures through that month; a
-  rolled-up member's through the end of that year, since a sub-unit reporting
-  later in the year changes which months are whole). The computation reads
-  nothing later (its running sums run from the first month on, so nothing
-  earlier may be left out either). When the whole-series digest differs,
-  the entry still holds if this one does not: a month added or corrected
-  today leaves the practices whose windows ended earlier alone. It is a sum
-  of 128-bit hashes of each (unit, month, figure) taken as prefix sums, so
-  that any month is one subtraction away (`_Prefixes`).
+  the one used) the pool's member ids, their figures, which of them are
+  sample, which are treated by practices starting within the windows, and
+  which are the unit's ancestors or descendants. A level not examined cannot
+  change the result while those examined are unchanged, so a practice
+  compared within its parent does not depend on a station elsewhere.
+  The members' figures count only up to the windows' last month (a
+  station's own figures through that month; a rolled-up member's through the
+  end of that year, since a sub-unit reporting later in the year changes
+  which months are whole): the computation reads nothing later (its running
+  sums run from the first month on, so nothing earlier may be left out
+  either), so a month added or corrected today leaves the practices whose
+  windows ended earlier alone. That digest is a sum of 128-bit hashes of each
+  (unit, month, figure) taken as prefix sums, so that any month is one
+  subtraction away (`_Prefixes`).
+* Entries checked in the last build under the same world() (every unit's
+  figures and place, every practice's units and start) are not checked again:
+  the `verified` entry names each with the world and the entry's own digest.
 * The 统计 page: every unit's id, name, kind, parent, region and digests.
 * Each rolled-up series (a unit without its own figures of a metric): its
   digest. Kept so that a build recomputing any 成效对照 (which needs every
@@ -148,23 +150,10 @@ class StatsMemo:
         if found is None:
             return None
         u, metric, pool, w = found
-        # the pool's members with their figures
-        members = self._memo(("members", pool[0], metric),
-                             lambda: _h(*pool[0], *(x for u in pool[1] for x in (u, self.node(u, metric)))))
-        return members + self._around(u, pool, w)
-
-    def narrow(self, d: tuple) -> Optional[bytes]:
-        """A pool dependency's digest over the months its computation reads
-        (through the windows' last month); None for other dependencies."""
-        return self._memo(("narrow", d), lambda: self._narrow(d)) if d[0] == "pool" else None
-
-    def _narrow(self, d: tuple) -> Optional[bytes]:
-        found = self._pool_of(d)
-        if found is None:
-            return None
-        u, metric, pool, w = found
-        members = self._memo(("narrow-members", pool[0], metric, w.last),
-                             lambda: _h(*pool[0], self._prefixes(metric).members(pool[1], w.last)))
+        # the members' figures through the windows' last month, and their sample flags
+        members = self._memo(("members", pool[0], metric, w.last),
+                             lambda: _h(*pool[0], self._prefixes(metric).members(pool[1], w.last),
+                                        *_among(pool[1], m.sample_units)))
         return members + self._around(u, pool, w)
 
     def _pool_of(self, d: tuple) -> Optional[tuple]:
@@ -198,28 +187,31 @@ class StatsMemo:
         entry = self.memo.get(key)
         if entry is not None:
             recorded, blob = entry
-            checked = recorded and self._was_verified.get(key) == self.world()   # nothing it reads changed
-            if checked or all(self.dep(d) == full or (narrow is not None and self.narrow(d) == narrow)
-                              for d, full, narrow in recorded):
+            # checked under the same world() in the last build, this very entry: nothing it reads changed
+            checked = recorded and self._was_verified.get(key) == self._stamp(blob)
+            if checked or all(self.dep(d) == digest for d, digest in recorded):
                 value = cache.loads(blob)
                 if value is not None:
                     self.reused += 1
-                    if not checked and any(self.dep(d) != full for d, full, _ in recorded):   # held by the narrow
-                        self.memo.put(key, (tuple((d, self.dep(d), narrow) for d, _, narrow in recorded), blob))
-                    self._verified(key, recorded)
+                    self._verified(key, recorded, blob)
                     return value
         if not self._primed:
             self._prime_series()
         value = compute()
         self.computed += 1
-        recorded = tuple((d, self.dep(d), self.narrow(d)) for d in deps(value))
-        self.memo.put(key, (recorded, cache.dumps(value)))
-        self._verified(key, recorded)
+        recorded, blob = tuple((d, self.dep(d)) for d in deps(value)), cache.dumps(value)
+        self.memo.put(key, (recorded, blob))
+        self._verified(key, recorded, blob)
         return value
 
-    def _verified(self, key: str, recorded: tuple) -> None:
+    def _stamp(self, blob: bytes) -> bytes:
+        """The world and the entry itself: a shard left from another build
+        (an interrupted save, two builds at once) is not vouched for."""
+        return self.world() + _h(blob)
+
+    def _verified(self, key: str, recorded: tuple, blob: bytes) -> None:
         if recorded:
-            self._now_verified[key] = self.world()
+            self._now_verified[key] = self._stamp(blob)
 
     def unit(self, unit_id: str, build: Callable) -> Optional[statpages._Built]:
         """`build(model, unit_id)` (statpages._build_unit), or the memo's copy."""

@@ -25,6 +25,8 @@ def test_adopt_then_sweep_keeps_what_the_build_wrote(tmp_path, monkeypatch):
     cached = tmp_path / "cache.svg"
     cached.write_text("cached chart")
     os.link(cached, spare / "chart.svg")
+    (spare / "charts").mkdir()
+    os.link(cached, spare / "charts" / "gone.svg")        # a chart this build no longer places
     monkeypatch.setenv(recycle.SPARE_ENV, str(spare))
 
     assert recycle.adopt(site) == 3                     # the hard link is not counted: it is unlinked

@@ -399,3 +399,49 @@ def test_a_change_undone_is_checked_not_trusted(tmp_path):
         f.months[month][metric] = old
         assert_same(site(rec, memo), site(rec))
         assert_same(site(rec, memo), site(rec))
+
+
+def test_a_rolled_up_member_marked_sample_without_figures_of_the_metric(tmp_path):
+    """A bureau in a comparison group whose figures are its stations' gets a
+    stats file marked sample but without figures of the metric: its own flag
+    (not its stations') makes the group's figures sample data."""
+    from generator.model import MonthlyStats
+    for seed in range(60):
+        rec = tree(seed)
+        model = stats.build(rec)
+        for pid in sorted(rec.practices):
+            effectpages.build_effects(model, pid, statpages._Built({}))
+            effects = [e for e in model._effects.pop(("traced", pid))[1] if e.status == "ok"]
+            found = [x for e in effects for x in e.group
+                     if e.metric not in model.own.get(x, {}) and x not in model.sample_units]
+            if found and not any(y in model.sample_units for e in effects for y in (e.unit, *e.group)):
+                break
+        else:
+            continue
+        break
+    else:
+        pytest.fail("no tree with a rolled-up comparison member")
+    site(rec, tmp_path)
+    rec.stats.append(MonthlyStats(found[0], 2030, {}, sample=True))
+    assert_same(site(rec, tmp_path), site(rec))
+
+
+def test_a_shard_left_from_an_earlier_build_is_not_vouched_for(tmp_path):
+    """An interrupted save (or two builds at once) can leave the `verified`
+    entry newer than the shard of an entry it names: that entry is checked."""
+    import shutil
+    rec = tree(3)
+    memo = tmp_path / "memo"
+    site(rec, memo)
+    before = tmp_path / "before"
+    shutil.copytree(memo, before)
+    f = next(f for f in rec.stats if rec.units[f.unit].kind == "station" and f.months)
+    for month in f.months:
+        for metric in f.months[month]:
+            f.months[month][metric] += 3
+    site(rec, memo)
+    kept = f"{cache.shard_of(statsmemo.VERIFIED, statsmemo.SHARDS):03d}.pickle"
+    for shard in before.glob("*.pickle"):
+        if shard.name != kept:
+            shutil.copy(shard, memo / shard.name)
+    assert_same(site(rec, memo), site(rec))

@@ -167,17 +167,16 @@ def run(args) -> int:
             if args.offline:
                 write_zip(out, out.with_name(out.name + ".zip"))
     except (Abort, MkDocsException) as e:
-        recycle.forget(tmp)
         shutil.rmtree(tmp, ignore_errors=True)
         if not isinstance(e, Abort):  # Abort only says "Aborted with a BuildError!": the cause is logged above
             print(str(e).strip() or "生成失败。", file=sys.stderr)
         print("网站没有更新：上一次生成的网站保持不变。", file=sys.stderr)
         return 1
     except BaseException:
-        recycle.forget(tmp)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
+        recycle.forget(tmp)
         mk_log.removeHandler(handler)
         for k, v in saved.items():
             if v is None:

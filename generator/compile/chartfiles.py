@@ -24,7 +24,6 @@ from ..atomic import write_atomic
 PNG_DPI = 230   # the 8-inch figure printed 156 mm wide: 300 pixels an inch on paper
 PNG_COLOURS = 64
 SUBDIR = "compile-charts"
-RC = {"svg": {"svg.fonttype": "none"}, "png": {}}
 SERIAL_MAX = 8
 
 
@@ -51,7 +50,7 @@ def _draw(job: tuple[charts.ChartSpec, str, str]) -> str:
     import io
     spec, fmt, target = job
     buf = io.BytesIO()
-    charts.render(spec, buf, fmt, rc=RC[fmt], dpi=PNG_DPI)
+    charts.render(spec, buf, fmt, dpi=PNG_DPI)
     write_atomic(Path(target), buf.getvalue() if fmt == "svg" else _small_png(buf.getvalue()))
     return target
 
