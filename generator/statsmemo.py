@@ -38,7 +38,10 @@ What a result depends on, and so what its key holds (never more is read):
   either), so a month added or corrected today leaves the practices whose
   windows ended earlier alone. That digest is a sum of 128-bit hashes of each
   (unit, month, figure) taken as prefix sums, so that any month is one
-  subtraction away (`_Prefixes`).
+  subtraction away (`_Prefixes`). Each pool dependency is recorded with two
+  digests: the cheap one over the members' whole series (their node
+  digests) is compared first; only when it moved is the month-exact one
+  asked, and an entry it holds is put back with the new cheap digest.
 * Entries checked in the last build under the same world() (every unit's
   figures and place, every practice's units and start) are not checked again:
   the `verified` entry names each with the world and the entry's own digest.
@@ -138,7 +141,9 @@ class StatsMemo:
         return found
 
     def dep(self, d: tuple) -> Optional[bytes]:
-        """The current digest of one recorded dependency; None when it no longer exists."""
+        """The current digest of one recorded dependency; None when it no longer
+        exists. A pool's is cheap: its members' whole series (node digests, which
+        carry the sample flags) and what `_around` reads."""
         return self._memo(("dep", d), lambda: self._dep(d))
 
     def _dep(self, d: tuple) -> Optional[bytes]:
@@ -150,11 +155,29 @@ class StatsMemo:
         if found is None:
             return None
         u, metric, pool, w = found
-        # the members' figures through the windows' last month, and their sample flags
-        members = self._memo(("members", pool[0], metric, w.last),
+        members = self._memo(("members", pool[0], metric),
+                             lambda: _h(*pool[0], *(x for u in pool[1] for x in (u, self.node(u, metric)))))
+        return members + self._around(u, pool, w)
+
+    def narrow(self, d: tuple) -> Optional[bytes]:
+        """A pool dependency's digest over what its computation reads of the
+        figures: the members' figures through the windows' last month and their
+        sample flags (None for other dependencies). Asked only when `dep` moved."""
+        return self._memo(("narrow", d), lambda: self._narrow(d)) if d[0] == "pool" else None
+
+    def _narrow(self, d: tuple) -> Optional[bytes]:
+        found = self._pool_of(d)
+        if found is None:
+            return None
+        u, metric, pool, w = found
+        m = self.model
+        members = self._memo(("narrow-members", pool[0], metric, w.last),
                              lambda: _h(*pool[0], self._prefixes(metric).members(pool[1], w.last),
                                         *_among(pool[1], m.sample_units)))
         return members + self._around(u, pool, w)
+
+    def _holds(self, d: tuple, wide: bytes, narrow: Optional[bytes]) -> bool:
+        return self.dep(d) == wide or (narrow is not None and self.narrow(d) == narrow)
 
     def _pool_of(self, d: tuple) -> Optional[tuple]:
         """(U, metric, pool, windows) of a pool dependency; None when U or the level is gone."""
@@ -177,7 +200,8 @@ class StatsMemo:
         return treated + line
 
     def _prefixes(self, metric_id: str) -> "_Prefixes":
-        return self._memo(("prefixes", metric_id), lambda: _Prefixes(self.model, metric_id))
+        seeds = self._memo(("seeds",), lambda: _Seeds(self.model))
+        return self._memo(("prefixes", metric_id), lambda: _Prefixes(self.model, metric_id, seeds))
 
     # ------------------------------------------------------------ the memo
 
@@ -189,17 +213,22 @@ class StatsMemo:
             recorded, blob = entry
             # checked under the same world() in the last build, this very entry: nothing it reads changed
             checked = recorded and self._was_verified.get(key) == self._stamp(blob)
-            if checked or all(self.dep(d) == digest for d, digest in recorded):
+            if checked or all(self._holds(*r) for r in recorded):
                 value = cache.loads(blob)
                 if value is not None:
                     self.reused += 1
+                    if not checked and any(self.dep(d) != wide for d, wide, _ in recorded):
+                        # held by the narrow digests: record the new wide ones, or every
+                        # later change would ask for the narrow ones again
+                        recorded = tuple((d, self.dep(d), narrow) for d, _, narrow in recorded)
+                        self.memo.put(key, (recorded, blob))
                     self._verified(key, recorded, blob)
                     return value
         if not self._primed:
             self._prime_series()
         value = compute()
         self.computed += 1
-        recorded, blob = tuple((d, self.dep(d)) for d in deps(value)), cache.dumps(value)
+        recorded, blob = tuple((d, self.dep(d), self.narrow(d)) for d in deps(value)), cache.dumps(value)
         self.memo.put(key, (recorded, blob))
         self._verified(key, recorded, blob)
         return value
@@ -352,8 +381,8 @@ class _Prefixes:
     month); sums wrap modulo 2**64, so adding or changing any figure moves
     the sum (but for a 2**-128 chance) and months are independent."""
 
-    def __init__(self, model: StatsModel, metric_id: str):
-        self.model, self.metric = model, metric_id
+    def __init__(self, model: StatsModel, metric_id: str, seeds: "_Seeds"):
+        self.model, self.metric, self.seeds = model, metric_id, seeds
         units = sorted(u for u, mets in model.own.items() if metric_id in mets)
         self.row = {u: i for i, u in enumerate(units)}
         rows, cols, vals = [], [], []
@@ -361,43 +390,66 @@ class _Prefixes:
             figures = model.own[u][metric_id]
             rows += [i] * len(figures)
             cols += [y * 12 + mo - 1 for y, mo in figures]
-            vals += list(figures.values())
+            vals += figures.values()
         cols_a = np.array(cols, dtype=np.int64)
         self.t0 = int(cols_a.min()) if len(cols) else 0
         months = int(cols_a.max()) - self.t0 + 1 if len(cols) else 0
         bits = np.array(vals, dtype=np.float64).view(np.uint64)
         rows_a = np.array(rows, dtype=np.int64)
-        self.sums = []
+        unit_seeds = seeds.of(units)
+        months_h = _mix(cols_a.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15))
+        self.sums = np.zeros((len(units), months + 1, 2), dtype=np.uint64)
         for lane in (0, 1):
-            seeds = np.array([int.from_bytes(_h(lane, u, "sample" if u in model.sample_units else "real")[:8],
-                                             "little") for u in units], dtype=np.uint64)
-            h = _mix(_mix(bits ^ seeds[rows_a]) + _mix(cols_a.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)))
-            grid = np.zeros((len(units), months + 1), dtype=np.uint64)
-            grid[rows_a, cols_a - self.t0 + 1] = h
-            self.sums.append(np.cumsum(grid, axis=1, dtype=np.uint64))
+            self.sums[rows_a, cols_a - self.t0 + 1, lane] = _mix(_mix(bits ^ unit_seeds[rows_a, lane]) + months_h)
+        np.cumsum(self.sums, axis=1, dtype=np.uint64, out=self.sums)
+        self._rolled: dict[tuple[str, int], np.ndarray] = {}
 
     def _col(self, month: int) -> int:
-        return min(max(month - self.t0 + 1, 0), self.sums[0].shape[1] - 1)
+        return min(max(month - self.t0 + 1, 0), self.sums.shape[1] - 1)
+
+    def _rolled_up(self, unit_id: str, col: int) -> np.ndarray:
+        key = (unit_id, col)
+        found = self._rolled.get(key)
+        if found is None:
+            rows = sorted(self.row[r] for r in stats.reporters(self.model, unit_id, self.metric))
+            found = self._rolled[key] = self.sums[rows, col].sum(axis=0, dtype=np.uint64)
+        return found
 
     def members(self, ids: list[str], last: int) -> bytes:
-        """The digests of `ids` (a pool, in order) through month `last`, joined:
-        one gather for the members with figures of their own; a rolled-up
-        member sums its reporting units' rows through the end of that year (a
+        """The digest of `ids` (a pool) through month `last`: each member's
+        value (a station's own row at that month; a rolled-up member's
+        reporting units' rows summed through the end of that year, since a
         sub-unit's figure later in the year decides whether it reports that
-        year, so which of the parent's months are whole)."""
+        year, so which of the parent's months are whole), mixed with the
+        member's own seed and summed, with which members have figures of
+        their own. A station moved between two members moves both values."""
         c = self._col(last)
         idx = np.array([self.row.get(u, -1) for u in ids], dtype=np.int64)
         own = idx >= 0
-        out = np.zeros((len(ids), len(self.sums)), dtype=np.uint64)
-        for lane, s in enumerate(self.sums):
-            out[own, lane] = s[idx[own], c]
+        values = np.zeros((len(ids), 2), dtype=np.uint64)
+        values[own] = self.sums[idx[own], c]
         if not own.all():
             year_end = self._col(last // 12 * 12 + 11)
             for i in np.flatnonzero(~own).tolist():
-                rows = sorted(self.row[r] for r in stats.reporters(self.model, ids[i], self.metric))
-                for lane, s in enumerate(self.sums):
-                    out[i, lane] = s[rows, year_end].sum(dtype=np.uint64)
-        return own.tobytes() + out.tobytes()
+                values[i] = self._rolled_up(ids[i], year_end)
+        mixed = _mix(values ^ self.seeds.of(ids)).sum(axis=0, dtype=np.uint64)
+        return own.tobytes() + mixed.tobytes()
+
+
+class _Seeds:
+    """Two 64-bit words per unit (its id and sample flag), made once a build."""
+
+    def __init__(self, model: StatsModel):
+        self.model = model
+        self._seed: dict[str, tuple[int, int]] = {}
+
+    def of(self, ids: list[str]) -> np.ndarray:
+        seed, flags = self._seed, self.model.sample_units
+        for u in ids:
+            if u not in seed:
+                flag = "sample" if u in flags else "real"
+                seed[u] = tuple(int.from_bytes(_h(lane, u, flag)[:8], "little") for lane in (0, 1))
+        return np.array([seed[u] for u in ids], dtype=np.uint64).reshape(len(ids), 2)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:

@@ -445,3 +445,37 @@ def test_a_shard_left_from_an_earlier_build_is_not_vouched_for(tmp_path):
         if shard.name != kept:
             shutil.copy(shard, memo / shard.name)
     assert_same(site(rec, memo), site(rec))
+
+
+def test_the_month_exact_digest_sees_a_station_move_between_two_members():
+    """`_Prefixes.members` sums each member's value mixed with the member's own
+    seed: a station moved from one rolled-up member to another leaves the sum
+    of all figures alone but moves the digest; the same move undone restores it."""
+    moved = 0
+    for seed in range(12):
+        rec = tree(seed)
+        model = stats.build(rec)
+        metric = next(iter(rec.metrics))
+        bureaus = sorted(u for u in model.children if u in rec.units and metric not in model.own.get(u, {})
+                         and stats.reporters(model, u, metric))
+        pairs = [(a, b) for a in bureaus for b in bureaus if a < b and rec.units[a].kind == rec.units[b].kind
+                 and not ({a, b} & (set(stats.lineage(model, a)) | set(stats.lineage(model, b))) - {a, b})]
+        for a, b in pairs:
+            station = next((s for s in model.children[a] if metric in model.own.get(s, {})), None)
+            if station is None or len(stats.reporters(model, a, metric)) < 2:
+                continue
+            last = max(y * 12 + m - 1 for y, m in model.own[station][metric])
+
+            def digest(r):
+                m = stats.build(r)
+                return statsmemo._Prefixes(m, metric, statsmemo._Seeds(m)).members([a, b], last)
+
+            before = digest(rec)
+            was = rec.units[station]
+            rec.units[station] = dataclasses.replace(was, parent=b)
+            assert digest(rec) != before, (seed, station, a, b)
+            rec.units[station] = was
+            assert digest(rec) == before
+            moved += 1
+            break
+    assert moved >= 3
