@@ -171,9 +171,9 @@ class StatsMemo:
             return None
         u, metric, pool, w = found
         m = self.model
+        sample = self._memo(("sample", pool[0]), lambda: _h(*_among(pool[1], m.sample_units)))
         members = self._memo(("narrow-members", pool[0], metric, w.last),
-                             lambda: _h(*pool[0], self._prefixes(metric).members(pool[1], w.last),
-                                        *_among(pool[1], m.sample_units)))
+                             lambda: _h(*pool[0], self._prefixes(metric).members(pool, w.last), sample))
         return members + self._around(u, pool, w)
 
     def _holds(self, d: tuple, wide: bytes, narrow: Optional[bytes]) -> bool:
@@ -403,6 +403,7 @@ class _Prefixes:
             self.sums[rows_a, cols_a - self.t0 + 1, lane] = _mix(_mix(bits ^ unit_seeds[rows_a, lane]) + months_h)
         np.cumsum(self.sums, axis=1, dtype=np.uint64, out=self.sums)
         self._rolled: dict[tuple[str, int], np.ndarray] = {}
+        self._pools: dict[tuple, tuple] = {}      # pool key → members' rows, own mask, seeds
 
     def _col(self, month: int) -> int:
         return min(max(month - self.t0 + 1, 0), self.sums.shape[1] - 1)
@@ -415,24 +416,28 @@ class _Prefixes:
             found = self._rolled[key] = self.sums[rows, col].sum(axis=0, dtype=np.uint64)
         return found
 
-    def members(self, ids: list[str], last: int) -> bytes:
-        """The digest of `ids` (a pool) through month `last`: each member's
+    def members(self, pool: tuple, last: int) -> bytes:
+        """The digest of a pool's members through month `last`: each member's
         value (a station's own row at that month; a rolled-up member's
         reporting units' rows summed through the end of that year, since a
         sub-unit's figure later in the year decides whether it reports that
         year, so which of the parent's months are whole), mixed with the
         member's own seed and summed, with which members have figures of
         their own. A station moved between two members moves both values."""
+        key, ids = pool
+        found = self._pools.get(key)
+        if found is None:
+            idx = np.array([self.row.get(u, -1) for u in ids], dtype=np.int64)
+            found = self._pools[key] = (idx, idx >= 0, self.seeds.of(ids))
+        idx, own, seeds = found
         c = self._col(last)
-        idx = np.array([self.row.get(u, -1) for u in ids], dtype=np.int64)
-        own = idx >= 0
         values = np.zeros((len(ids), 2), dtype=np.uint64)
         values[own] = self.sums[idx[own], c]
         if not own.all():
             year_end = self._col(last // 12 * 12 + 11)
             for i in np.flatnonzero(~own).tolist():
                 values[i] = self._rolled_up(ids[i], year_end)
-        mixed = _mix(values ^ self.seeds.of(ids)).sum(axis=0, dtype=np.uint64)
+        mixed = _mix(values ^ seeds).sum(axis=0, dtype=np.uint64)
         return own.tobytes() + mixed.tobytes()
 
 

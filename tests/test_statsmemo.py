@@ -468,7 +468,7 @@ def test_the_month_exact_digest_sees_a_station_move_between_two_members():
 
             def digest(r):
                 m = stats.build(r)
-                return statsmemo._Prefixes(m, metric, statsmemo._Seeds(m)).members([a, b], last)
+                return statsmemo._Prefixes(m, metric, statsmemo._Seeds(m)).members(("pool", [a, b]), last)
 
             before = digest(rec)
             was = rec.units[station]
