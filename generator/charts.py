@@ -39,7 +39,6 @@ import json
 import math
 import multiprocessing
 import os
-import pickle
 import re
 import shutil
 import threading
@@ -154,18 +153,10 @@ def _environment_hash() -> str:
 
 
 def chart_key(spec: ChartSpec) -> str:
-    """SHA-256 of the chart's kind and data, style, font, code and matplotlib
-    version. The data is pickled (floats bit for bit, without a memo so that
-    equal data gives equal bytes whatever objects it shares): six times
-    cheaper than JSON, and the drawing thread computes a key for every chart
-    of the site while holding the GIL beside MkDocs."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True
-    pickler.dump((spec.kind, spec.data))
-    h = hashlib.sha256(_environment_hash().encode())
-    h.update(buffer.getbuffer())
-    return h.hexdigest()
+    """SHA-256 of the chart's data, style, font, code and matplotlib version."""
+    payload = json.dumps({"kind": spec.kind, "data": spec.data, "env": _environment_hash()},
+                         sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 # ------------------------------------------------------------------ font
