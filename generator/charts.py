@@ -239,8 +239,6 @@ def _d(run: list[tuple[float, float]]) -> str:
     return f"M{_f(x)} {_f(y)}L" + " ".join(f"{_f(a)} {_f(b)}" for a, b in rest)
 
 
-
-
 class _Svg:
     """A chart written as SVG directly, in points (1/72 inch) from the top
     left. Matplotlib drew a chart of plain lines and texts through artists,

@@ -162,7 +162,8 @@ class StatsMemo:
     def narrow(self, d: tuple) -> Optional[bytes]:
         """A pool dependency's digest over what its computation reads of the
         figures: the members' figures through the windows' last month and their
-        sample flags (None for other dependencies). Asked only when `dep` moved."""
+        sample flags (in each member's seed, `_Seeds`); None for other
+        dependencies. Asked only when `dep` moved."""
         return self._memo(("narrow", d), lambda: self._narrow(d)) if d[0] == "pool" else None
 
     def _narrow(self, d: tuple) -> Optional[bytes]:
@@ -170,10 +171,8 @@ class StatsMemo:
         if found is None:
             return None
         u, metric, pool, w = found
-        m = self.model
-        sample = self._memo(("sample", pool[0]), lambda: _h(*_among(pool[1], m.sample_units)))
         members = self._memo(("narrow-members", pool[0], metric, w.last),
-                             lambda: _h(*pool[0], self._prefixes(metric).members(pool, w.last), sample))
+                             lambda: _h(*pool[0], self._prefixes(metric).members(pool, w.last)))
         return members + self._around(u, pool, w)
 
     def _holds(self, d: tuple, wide: bytes, narrow: Optional[bytes]) -> bool:
@@ -422,8 +421,9 @@ class _Prefixes:
         reporting units' rows summed through the end of that year, since a
         sub-unit's figure later in the year decides whether it reports that
         year, so which of the parent's months are whole), mixed with the
-        member's own seed and summed, with which members have figures of
-        their own. A station moved between two members moves both values."""
+        member's own seed (its id and sample flag) and summed, with which
+        members have figures of their own. A station moved between two
+        members moves both values."""
         key, ids = pool
         found = self._pools.get(key)
         if found is None:
