@@ -212,20 +212,24 @@ def aggregate_series(model, units: Iterable[str], metric_id: str) -> Series:
         out = Series(metric_id, metric.aggregate, dict(vals), {y: frozenset([u]) for y in sorted({y for y, _ in vals})})
         model._series[key] = out
         return out
+    # Each month's figures added unit by unit in id order, as sum() over the
+    # sorted units would add them (the same floats), in one pass over the figures.
     years: dict[int, set[str]] = {}
-    for u, vals in data.items():
-        for (y, _m) in vals:
-            years.setdefault(y, set()).add(u)
+    totals: dict[Key, float] = {}
+    counts: dict[Key, int] = {}
+    for u in sorted(data):
+        for k, v in data[u].items():
+            years.setdefault(k[0], set()).add(u)
+            totals[k] = totals.get(k, 0) + v
+            counts[k] = counts.get(k, 0) + 1
     values: dict[Key, float] = {}
     partial = set()
-    for y, us in years.items():
-        us = sorted(us)
-        for m in MONTHS:
-            got = [data[u][(y, m)] for u in us if (y, m) in data[u]]
-            if len(got) == len(us):
-                values[(y, m)] = combine(got, metric.aggregate)
-            elif got:
-                partial.add((y, m))
+    for k in sorted(totals):
+        n = counts[k]
+        if n == len(years[k[0]]):
+            values[k] = totals[k] / n if metric.aggregate == "mean" else totals[k]
+        else:
+            partial.add(k)
     out = Series(metric_id, metric.aggregate, values,
                  {y: frozenset(us) for y, us in sorted(years.items())}, frozenset(partial))
     model._series[key] = out
@@ -375,13 +379,25 @@ def latest_year(model, unit_ids: Iterable[str], metric_ids: Iterable[str]) -> Op
 def common_through(model, unit_ids: list[str], metric_ids: list[str], year: int) -> Optional[int]:
     """The latest period 1..M over which the most (unit, metric) pairs compare with last year."""
     model = _model(model)
+    n = [0] * 12          # n[m − 1]: the pairs whose ytd_yoy(…, year, m) has a percent
+    for u in unit_ids:
+        for k in metric_ids:
+            for i, ok in enumerate(_yoy_months(series(model, u, k), year)):
+                n[i] += ok
     best, best_n = None, 0
     for m in range(12, 0, -1):
-        n = sum(ytd_yoy(series(model, u, k), year, m).percent is not None
-                for u in unit_ids for k in metric_ids)
-        if n > best_n:
-            best, best_n = m, n
+        if n[m - 1] > best_n:
+            best, best_n = m, n[m - 1]
     return best
+
+
+def _yoy_months(s: Series, year: int) -> list[bool]:
+    """For m = 1..12: whether ytd_yoy(s, year, m) has a percent (both totals
+    present, the same reporting units, a previous total other than 0)."""
+    if not _same_basis(s, year, year - 1):
+        return [False] * 12
+    return [c is not None and p is not None and p != 0
+            for c, p in zip(s.running_totals(year), s.running_totals(year - 1))]
 
 
 def rank_units(model, unit_ids: Iterable[str], metric_id: str, year: Optional[int] = None,

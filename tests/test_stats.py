@@ -235,3 +235,58 @@ def test_group_slugs_are_ascii_and_unique():
     assert slugs["治安形势"] == "zhi-an-xing-shi" and slugs["服务群众"] == "fu-wu-qun-zhong"
     assert slugs["！！"] == "g4" and slugs["ranking"] == "g5"
     assert all(s.isascii() for s in slugs.values()) and len(set(slugs.values())) == 5
+
+
+# ------------------------------------------------------------------ fast paths against their definitions
+
+def _random_files(rnd, ids, metrics, years=(2019, 2020, 2021)):
+    files = []
+    for u in ids:
+        for y in years:
+            if rnd.random() < 0.2:
+                continue                                  # a unit not reporting that year
+            months = {}
+            for mo in range(1, 13):
+                row = {m: rnd.choice([0, 0.1, 0.7, 1.3, 2, 5, 13.37, 99.5])
+                       for m in metrics if rnd.random() < 0.85}
+                if row:
+                    months[mo] = row
+            files.append(year(u, y, months))
+    return files
+
+
+def test_a_rolled_up_series_adds_each_month_in_unit_order_as_sum_does():
+    import random
+    rnd = random.Random(7)
+    ids = [f"s{i:02d}" for i in range(25)]
+    model = stats.build(records([BUREAU, *(unit(u) for u in ids)], _random_files(rnd, ids, ["crime", "rate"])))
+    for metric in ("crime", "rate"):
+        s = stats.series(model, "bureau", metric)
+        own = {u: model.own.get(u, {}).get(metric, {}) for u in ids}
+        for y in (2019, 2020, 2021):
+            us = sorted(u for u in ids if any(k[0] == y for k in own[u]))
+            assert s.basis.get(y, frozenset()) == frozenset(us)
+            for mo in range(1, 13):
+                got = [own[u][(y, mo)] for u in us if (y, mo) in own[u]]
+                if got and len(got) == len(us):
+                    want = sum(got) / len(got) if metric == "rate" else sum(got)
+                    assert s.get(y, mo).hex() == want.hex()       # the same float, bit for bit
+                    assert (y, mo) not in s.partial
+                else:
+                    assert s.get(y, mo) is None and ((y, mo) in s.partial) == bool(got)
+
+
+def test_common_through_counts_the_pairs_with_a_percent_as_ytd_yoy_does():
+    import random
+    rnd = random.Random(11)
+    for trial in range(20):
+        ids = [f"s{i:02d}" for i in range(rnd.randint(2, 12))]
+        model = stats.build(records([BUREAU, *(unit(u) for u in ids)],
+                                    _random_files(rnd, ids, ["crime", "order", "rate"])))
+        for metrics in (["crime"], ["crime", "rate"], ["order", "crime", "rate"]):
+            for y in (2020, 2021):
+                counts = {mo: sum(stats.ytd_yoy(stats.series(model, u, k), y, mo).percent is not None
+                                  for u in ids for k in metrics) for mo in range(1, 13)}
+                best = max(counts.values())
+                want = max(mo for mo in counts if counts[mo] == best) if best else None
+                assert stats.common_through(model, ids, metrics, y) == want
