@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import pickle
 import zlib
 from pathlib import Path
@@ -77,6 +78,15 @@ def loads(blob: bytes) -> Any:
     except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
             ValueError, IndexError, KeyError, MemoryError):
         return None
+
+
+def data_digest(kind: str, data: Any) -> str:
+    """SHA-256 of a chart's kind and data as JSON with sorted keys: computed
+    once where the data is made and kept beside it (statsmemo.py), so that a
+    warm build finds each cached chart without serialising its data again."""
+    payload = json.dumps({"kind": kind, "data": data}, sort_keys=True, ensure_ascii=False,
+                         separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def dumps(value: Any) -> bytes:

@@ -50,7 +50,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
-from . import statpages
+from . import cache, statpages
 
 CHART_VERSION = 2
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "JingyanSansSC-Regular.otf"
@@ -125,6 +125,7 @@ class ChartSpec:
     name: str
     kind: str          # "trend" | "ranking" | "effect"
     data: dict
+    digest: str = ""   # cache.data_digest(kind, data) when the planner kept it; else computed here
 
 
 @dataclass
@@ -154,9 +155,8 @@ def _environment_hash() -> str:
 
 def chart_key(spec: ChartSpec) -> str:
     """SHA-256 of the chart's data, style, font, code and matplotlib version."""
-    payload = json.dumps({"kind": spec.kind, "data": spec.data, "env": _environment_hash()},
-                         sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    digest = spec.digest or cache.data_digest(spec.kind, spec.data)
+    return hashlib.sha256(f"{_environment_hash()}:{digest}".encode()).hexdigest()
 
 
 # ------------------------------------------------------------------ font
@@ -945,7 +945,7 @@ def place(files: dict[str, Path], site_dir: Path) -> int:
 
 def plan_charts(model) -> list[ChartSpec]:
     """A ChartSpec for every chart that statpages.unit_section / statpages.dashboard refer to."""
-    return [ChartSpec(name, kind, data) for name, kind, data in statpages.chart_figures(model)]
+    return [ChartSpec(*f) for f in statpages.chart_figures(model)]
 
 
 def csv_files(model) -> dict[str, str]:

@@ -65,20 +65,30 @@ def panel(model: StatsModel, metric_id: str, kind: str) -> Panel:
     if key not in model._effects:
         units = model.records.units
         ids = sorted(u for u in units if units[u].kind == kind)
-        data = [stats.series(model, u, metric_id).values for u in ids]
-        months = [sorted((stats.month_index(k), v) for k, v in d.items()) for d in data]
-        t0 = min((m[0][0] for m in months if m), default=0)
-        t1 = max((m[-1][0] for m in months if m), default=t0 - 1)
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        first, last = [], []
+        for r, u in enumerate(ids):
+            got = model.own.get(u, {}).get(metric_id)   # its own figures are its series
+            if got is None:
+                got = stats.series(model, u, metric_id).values
+            months = [y * 12 + mo - 1 for y, mo in got]     # stats.month_index, inline
+            rows += [r] * len(months)
+            cols += months
+            vals += got.values()
+            first.append(min(months) if months else 0)
+            last.append(max(months) if months else None)
+        t0 = min(cols, default=0)
+        t1 = max(cols, default=t0 - 1)
         values = np.zeros((len(ids), t1 - t0 + 1))
         present = np.zeros(values.shape, dtype=bool)
-        x = np.zeros(values.shape)
+        at = (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64) - t0)
+        values[at] = vals
+        present[at] = True
+        # x: months since the unit's own first month, 0.0 where it has no figure
         span = np.arange(t0, t1 + 1, dtype=float)
-        for r, pts in enumerate(months):
-            if pts:
-                cols = [i - t0 for i, _ in pts]
-                values[r, cols] = [v for _, v in pts]
-                present[r, cols] = True
-                x[r] = np.where(present[r], span - pts[0][0], 0.0)
+        x = np.where(present, span[None, :] - np.array(first, dtype=float)[:, None], 0.0)
 
         def running(a: np.ndarray) -> np.ndarray:
             # column 0 = 0.0, then left-to-right sums, as RunningSums appends them
@@ -87,7 +97,7 @@ def panel(model: StatsModel, metric_id: str, kind: str) -> Panel:
         sums = (running(present.astype(np.int64)), running(values), running(x),
                 running(x * values), running(x * x))
         model._effects[key] = Panel(np.array(ids, dtype=object), {u: i for i, u in enumerate(ids)}, t0, values, present,
-                                    [m[-1][0] if m else None for m in months], sums)
+                                    last, sums)
     return model._effects[key]
 
 

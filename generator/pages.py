@@ -522,7 +522,7 @@ def plan_pages(records: Records, stats_sections: dict | None = None,
 @dataclass
 class SitePlan:
     pages: list[PageSpec]
-    figures: list[tuple[str, str, dict]]  # (chart path, kind, data) for charts.py
+    figures: list[tuple[str, str, dict, str]]  # (chart path, kind, data, digest) for charts.py
     csvs: dict[str, str]  # download path → CSV text
     memo: dict[str, int] = field(default_factory=dict)  # statistics sections reused / computed (statsmemo)
 

@@ -192,7 +192,7 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
         phrases, _ = load_phrases(self.root)  # its problems are `jingyan new`'s to report
         plan = plan_site(records, phrases, cache_dir=self.root / self.config.cache_dir)   # under on_config's no_gc
         self.pages, self.csvs = plan.pages, plan.csvs
-        self.charts = [ChartSpec(name, kind, data) for name, kind, data in plan.figures]
+        self.charts = [ChartSpec(*f) for f in plan.figures]
         self.start_drawing()      # as early as the charts are known: 经验汇编 is built beside them too
         self.compilations = self.publish_compilations(records) if records.site.compilations else []
         self.sources = {p.path: p.source for p in self.pages if p.source}

@@ -497,7 +497,7 @@ class SiteStats:
     """Everything the site shows of the statistics, computed in one pass."""
     sections: dict[str, dict]                  # unit id → unit_section context
     dashboard: Optional[dict]                  # the 统计 page, None without statistics
-    figures: list[tuple[str, str, dict]]       # (svg path, kind, data) for charts.py
+    figures: list[tuple[str, str, dict, str]]  # (svg path, kind, data, cache.data_digest) for charts.py
     csvs: dict[str, str]                       # download path → CSV text
     effects: dict[str, dict] = field(default_factory=dict)        # practice id → 成效对照 section (effectpages)
     unit_effects: dict[str, list[dict]] = field(default_factory=dict)  # unit id → its practices' headlines
@@ -544,8 +544,8 @@ def _site_stats(model: StatsModel, memo_dir: Optional[Path] = None) -> SiteStats
                      memo=memo.counts())
 
 
-def chart_figures(model) -> list[tuple[str, str, dict]]:
-    """(svg path, kind, data) of every chart the statistics pages refer to;
+def chart_figures(model) -> list[tuple[str, str, dict, str]]:
+    """(svg path, kind, data, digest) of every chart the statistics pages refer to;
     `charts.plan_charts` turns them into ChartSpecs."""
     return site_stats(model).figures
 

@@ -218,10 +218,12 @@ def aggregate_series(model, units: Iterable[str], metric_id: str) -> Series:
     totals: dict[Key, float] = {}
     counts: dict[Key, int] = {}
     for u in sorted(data):
-        for k, v in data[u].items():
-            years.setdefault(k[0], set()).add(u)
+        vals = data[u]
+        for k, v in vals.items():
             totals[k] = totals.get(k, 0) + v
             counts[k] = counts.get(k, 0) + 1
+        for y in {y for y, _m in vals}:
+            years.setdefault(y, set()).add(u)
     values: dict[Key, float] = {}
     partial = set()
     for k in sorted(totals):

@@ -246,7 +246,8 @@ class StatsMemo:
         m = self.model
         u = m.records.units.get(unit_id)
         if u is None:
-            return build(m, unit_id)
+            b = build(m, unit_id)
+            return None if b is None else statpages._Built(b.context, _digested(b.figures), b.csvs)
         metrics = list(m.metrics)
         kids = [_h(c, m.records.units[c].name, *(self.node(c, x) for x in metrics))
                 for c in m.children.get(unit_id, [])]
@@ -255,7 +256,7 @@ class StatsMemo:
 
         def compute():
             b = build(m, unit_id)
-            return None if b is None else (b.context, b.figures, b.csvs)
+            return None if b is None else (b.context, _digested(b.figures), b.csvs)
         got = self._cached(key, compute, lambda _v: [])
         return None if got is None else statpages._Built(*got)
 
@@ -284,7 +285,7 @@ class StatsMemo:
 
         def compute():
             b = build(self.model)
-            return b.context, b.figures, b.csvs
+            return b.context, _digested(b.figures), b.csvs
         return statpages._Built(*self._cached(key, compute, lambda _v: []))
 
     def practice(self, practice_id: str, build: Callable) -> tuple[effectpages.PracticeEffects, statpages._Built]:
@@ -303,7 +304,7 @@ class StatsMemo:
         def compute():
             out = statpages._Built({})
             pe = build(m, practice_id, out)
-            return (pe.section, pe.headlines, pe.lacks_comparison), out.figures, out.csvs
+            return (pe.section, pe.headlines, pe.lacks_comparison), _digested(out.figures), out.csvs
 
         got = self._cached(key, compute, lambda _v: self._practice_deps(practice_id))
         (section, headlines, lacks), figures, csvs = got
@@ -464,6 +465,12 @@ def _mix(x: np.ndarray) -> np.ndarray:
     x = x ^ (x >> np.uint64(27))
     x = x * np.uint64(0x94D049BB133111EB)
     return x ^ (x >> np.uint64(31))
+
+
+def _digested(figures: list[tuple[str, str, dict]]) -> list[tuple[str, str, dict, str]]:
+    """Each chart with its data's digest, kept in the entry: a build that reuses
+    the entry finds the chart in the cache without serialising its data."""
+    return [(name, kind, data, cache.data_digest(kind, data)) for name, kind, data in figures]
 
 
 def _among(ids: list[str], chosen: frozenset[str]) -> list[str]:

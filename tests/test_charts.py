@@ -10,7 +10,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from generator import charts, statpages, stats
+from generator import cache, charts, statpages, stats
 from generator.model import Metric, MonthlyStats, Records, Region, SiteConfig, Unit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -239,13 +239,21 @@ def test_same_data_same_bytes(specs):
     assert "<dc:date>" not in first and "Matplotlib v" not in first
 
 
+def test_the_planned_digest_is_the_data_s_and_keys_the_chart_as_the_data_would(specs):
+    for spec in specs.values():
+        assert spec.digest == cache.data_digest(spec.kind, spec.data)
+        assert charts.chart_key(spec) == charts.chart_key(charts.ChartSpec(spec.name, spec.kind, spec.data))
+    a, b = specs["charts/units/s0/zhi-an-xing-shi.svg"], specs["charts/units/s1/zhi-an-xing-shi.svg"]
+    assert charts.chart_key(a) != charts.chart_key(b)
+
+
 def test_cache_hit_and_miss(specs, tmp_path):
     two = [specs["charts/units/s0/zhi-an-xing-shi.svg"], specs["charts/units/s1/zhi-an-xing-shi.svg"]]
     first = charts.draw_charts(two, tmp_path)
     assert (first.drawn, first.cached) == (2, 0)
     again = charts.draw_charts(two, tmp_path)
     assert (again.drawn, again.cached) == (0, 2) and again.files == first.files
-    changed = dataclasses.replace(two[1], data={**two[1].data, "title": "院上派出所 · 改"})
+    changed = charts.ChartSpec(two[1].name, two[1].kind, {**two[1].data, "title": "院上派出所 · 改"})
     third = charts.draw_charts([two[0], changed], tmp_path)
     assert (third.drawn, third.cached) == (1, 1)
     assert third.files[two[0].name] == first.files[two[0].name]

@@ -42,13 +42,13 @@ class FigureContext:
     records: Records
     model: stats.StatsModel
     site: statpages.SiteStats
-    specs: dict[str, tuple[str, dict]]   # chart path → (kind, data)
+    specs: dict[str, ChartSpec]          # chart path → the chart, as the site plans it
 
     @classmethod
     def build(cls, records: Records) -> "FigureContext":
         model = stats.build(records)
         site = statpages.site_stats(model)
-        return cls(records, model, site, {name: (kind, data) for name, kind, data in site.figures})
+        return cls(records, model, site, {f[0]: ChartSpec(*f) for f in site.figures})
 
 
 FigureSource = Callable[[FigureContext, Practice], "list[Figure]"]
@@ -81,13 +81,12 @@ def trend_figures(ctx: FigureContext, practice: Practice) -> list[Figure]:
         section = ctx.site.sections[uid]
         name = ctx.records.units[uid].name
         for block in section["charts"]:
-            kind, data = ctx.specs[block["chart"]]
             notes = list(block["notes"])
             if section["scope_note"]:
                 notes.insert(0, section["scope_note"])
             if section["is_sample"]:
                 notes.insert(0, section["sample_note"])
-            out.append(Figure(f"{name} · {block['title']}", ChartSpec(block["chart"], kind, data),
+            out.append(Figure(f"{name} · {block['title']}", ctx.specs[block["chart"]],
                               block["alt"], block["summary"], notes, "trend"))
     return out
 
@@ -102,8 +101,7 @@ def comparison_figures(ctx: FigureContext, practice: Practice) -> list[Figure]:
                          section["method"], section["not_proof"]) if n]
     out = []
     for i, chart in enumerate(section["charts"]):
-        kind, data = ctx.specs[chart["chart"]]
-        out.append(Figure(f"{chart['unit']} · 成效对照", ChartSpec(chart["chart"], kind, data), chart["alt"],
+        out.append(Figure(f"{chart['unit']} · 成效对照", ctx.specs[chart["chart"]], chart["alt"],
                           section["table"] if i == 0 else None, notes if i == 0 else [], "comparison"))
     return out
 
