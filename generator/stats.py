@@ -179,11 +179,6 @@ class Series:
         return max(months) if months else None
 
 
-def combine(values: list[float], how: str) -> float:
-    """Sum or unweighted mean, as `Metric.aggregate` says."""
-    return sum(values) / len(values) if how == "mean" else sum(values)
-
-
 def reporters(model, unit_id: str, metric_id: str) -> frozenset[str]:
     """The units whose own figures make up `unit_id`'s series (see module doc)."""
     model = _model(model)

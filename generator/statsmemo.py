@@ -42,9 +42,11 @@ What a result depends on, and so what its key holds (never more is read):
   digests: the cheap one over the members' whole series (their node
   digests) is compared first; only when it moved is the month-exact one
   asked, and an entry it holds is put back with the new cheap digest.
-* Entries checked in the last build under the same world() (every unit's
-  figures and place, every practice's units and start) are not checked again:
-  the `verified` entry names each with the world and the entry's own digest.
+* Entries checked in the last build under the same world (every unit's place,
+  every practice's units and start, and every unit's figures of the metrics
+  the entry read: `world(metrics)`) are not checked again: the `verified`
+  entry names each with that world and the entry's own digest. So a changed
+  figure of one metric leaves the practices that never read it unchecked.
 * The 统计 page: every unit's id, name, kind, parent, region and digests.
 * Each rolled-up series (a unit without its own figures of a metric): its
   digest. Kept so that a build recomputing any 成效对照 (which needs every
@@ -70,7 +72,7 @@ from .stats import LEVELS, StatsModel, Windows
 
 STATS_MEMO = "stats-memo"   # folder inside the cache folder
 SHARDS = 256                # a changed entry rewrites 1/256 of the memo
-VERIFIED = "verified"       # the entry that says which entries were checked under which world()
+VERIFIED = "verified"       # the entry that says which entries were checked under which world
 
 
 def version() -> str:
@@ -105,7 +107,7 @@ class StatsMemo:
         self._digests: dict = {}
         self._config: Optional[bytes] = None
         self._primed = False
-        # entry key → the world() under which its dependencies were last checked
+        # entry key → the world (and entry digest) under which its dependencies were last checked
         found = self.memo.get(VERIFIED) if self.memo is not None else None
         self._was_verified: dict[str, bytes] = found if isinstance(found, dict) else {}
         self._now_verified: dict[str, bytes] = {}
@@ -210,8 +212,8 @@ class StatsMemo:
         entry = self.memo.get(key)
         if entry is not None:
             recorded, blob = entry
-            # checked under the same world() in the last build, this very entry: nothing it reads changed
-            checked = recorded and self._was_verified.get(key) == self._stamp(blob)
+            # checked under the same world in the last build, this very entry: nothing it reads changed
+            checked = recorded and self._was_verified.get(key) == self._stamp(recorded, blob)
             if checked or all(self._holds(*r) for r in recorded):
                 value = cache.loads(blob)
                 if value is not None:
@@ -232,14 +234,15 @@ class StatsMemo:
         self._verified(key, recorded, blob)
         return value
 
-    def _stamp(self, blob: bytes) -> bytes:
-        """The world and the entry itself: a shard left from another build
-        (an interrupted save, two builds at once) is not vouched for."""
-        return self.world() + _h(blob)
+    def _stamp(self, recorded: tuple, blob: bytes) -> bytes:
+        """The world of the metrics the entry read, and the entry itself: a shard
+        left from another build (an interrupted save, two builds at once) is
+        not vouched for."""
+        return self.world(frozenset(d[2] for d, _wide, _narrow in recorded)) + _h(blob)
 
     def _verified(self, key: str, recorded: tuple, blob: bytes) -> None:
         if recorded:
-            self._now_verified[key] = self._stamp(blob)
+            self._now_verified[key] = self._stamp(recorded, blob)
 
     def unit(self, unit_id: str, build: Callable) -> Optional[statpages._Built]:
         """`build(model, unit_id)` (statpages._build_unit), or the memo's copy."""
@@ -268,15 +271,27 @@ class StatsMemo:
             _h(u.id, u.name, u.kind, u.parent, plain(u.region), *(self.node(u.id, x) for x in metrics))
             for u in sorted(m.records.units.values(), key=lambda u: u.id)])
 
-    def world(self) -> bytes:
-        """A digest of everything a recorded dependency can read: every unit (its
-        place in the hierarchy, its figures) and every practice's units and start
-        (who is treated when). An entry checked under this digest in the last
-        build needs no check while it is the same (`_verified`)."""
+    def world(self, metrics: frozenset[str]) -> bytes:
+        """A digest of everything a recorded dependency on `metrics` can read:
+        every unit's place in the hierarchy, every practice's units and start
+        (who is treated when), and every unit's digest of each of `metrics`
+        (its figures, its sample flag). An entry that read only these metrics,
+        checked under this digest in the last build, needs no check while it
+        is the same (`_verified`)."""
         m = self.model
-        return self._memo(("world",), lambda: _h(self.config(), *self._everyone(), *(
-            x for pid in sorted(m.records.practices)
-            for x in (pid, tuple(m.records.practices[pid].units), m.records.practices[pid].period.start))))
+
+        def places() -> bytes:
+            return _h(self.config(), *(
+                _h(u.id, u.name, u.kind, u.parent, plain(u.region))
+                for u in sorted(m.records.units.values(), key=lambda u: u.id)), *(
+                x for pid in sorted(m.records.practices)
+                for x in (pid, tuple(m.records.practices[pid].units), m.records.practices[pid].period.start)))
+
+        def figures(metric: str) -> bytes:
+            return _h(metric, *(self.node(u, metric) if metric in m.metrics else b""
+                                for u in sorted(m.records.units)))
+        return self._memo(("world", metrics), lambda: _h(self._memo(("places",), places), *(
+            self._memo(("figures", x), lambda x=x: figures(x)) for x in sorted(metrics))))
 
     def dashboard(self, build: Callable) -> statpages._Built:
         """`build(model)` (statpages._build_dashboard), or the memo's copy: it reads

@@ -381,6 +381,54 @@ def test_an_unchanged_world_reuses_practices_without_checking_each_dependency(tm
     assert_same(changed, site(rec))
 
 
+def test_a_figure_of_one_metric_leaves_the_practices_that_never_read_it_unchecked(tmp_path, monkeypatch):
+    """world(metrics): an entry is stamped with the figures of the metrics its
+    dependencies name only, so a changed 刑事警情 figure leaves a practice that
+    read only 求助电话 unchecked (and every result equals a clean build)."""
+    tried = 0
+    for seed in range(12):
+        rec = tree(seed)
+        folder = tmp_path / str(seed)
+        site(rec, folder)
+        memo = cache.Memo(folder, statsmemo.version(), shards=statsmemo.SHARDS)
+        read = {k: {d for d, _w, _n in v[0]} for k, v in memo.stored.items() if k.startswith("practice:") and v[0]}
+        calls_only = {d for deps in read.values() if {d[2] for d in deps} == {"calls"} for d in deps}
+        others = {d for deps in read.values() if {d[2] for d in deps} != {"calls"} for d in deps}
+        files = [f for f in rec.stats if f.months and "crime" in f.months[max(f.months)]]
+        if not (calls_only - others) or not files:
+            continue
+        f = files[0]
+        f.months[max(f.months)]["crime"] += 1
+        checks = []
+        original = statsmemo.StatsMemo.dep
+        monkeypatch.setattr(statsmemo.StatsMemo, "dep", lambda self, d: checks.append(d) or original(self, d))
+        changed = site(rec, folder)
+        monkeypatch.undo()
+        assert checks and not (set(checks) & (calls_only - others))
+        assert_same(changed, site(rec))
+        tried += 1
+    assert tried >= 3
+
+
+def test_world_of_metrics_moves_with_what_those_metrics_read(tmp_path):
+    rec = tree(3)
+
+    def world(metrics):
+        return statsmemo.StatsMemo(stats.build(rec), None).world(frozenset(metrics))
+    before = {m: world([m]) for m in ("crime", "calls")}
+    f = next(f for f in rec.stats if f.months and "crime" in f.months[max(f.months)])
+    f.months[max(f.months)]["crime"] += 1
+    assert world(["crime"]) != before["crime"] and world(["calls"]) == before["calls"]
+    assert world(["calls", "crime"]) != world(["crime"])
+    p = next(iter(rec.practices.values()))
+    p.period = dataclasses.replace(p.period, start="2019-03" if p.period.start != "2019-03" else "2019-04")
+    assert world(["calls"]) != before["calls"]            # who is treated when: every metric
+    before = world(["calls"])
+    u = next(u for u in rec.units.values() if u.parent)
+    rec.units[u.id] = dataclasses.replace(u, parent=None)
+    assert world(["calls"]) != before                     # the hierarchy: every metric
+
+
 def test_a_change_undone_is_checked_not_trusted(tmp_path):
     """An entry checked under one world, then a change, then the change undone:
     the world is the first one again, but the entries were checked under the
