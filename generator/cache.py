@@ -153,5 +153,10 @@ class Memo:
             for i, entries in enumerate(by_shard):
                 if stale[i] or (entries and i not in self.present):
                     write_atomic(self._path(i), dumps({"version": self.version, "entries": entries}))
+            if len(self.present) < self.shards:     # some shard was missing: perhaps another shard count before
+                names = {self._path(i).name for i in range(self.shards)}
+                for old in self.folder.glob("*.pickle"):
+                    if old.name not in names:
+                        old.unlink()
         except (OSError, pickle.PicklingError, RecursionError):
             pass

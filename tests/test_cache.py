@@ -103,6 +103,23 @@ def test_memo_keeps_only_used_entries(tmp_path):
     assert Memo(path, "v2").stored == {}  # other code: start afresh
 
 
+def test_shards_of_another_shard_count_are_removed_on_save(tmp_path):
+    """A memo that had 16 shards (00.pickle …) and now has 128 (000.pickle …):
+    the old files are not read (the memo starts afresh) and are removed when
+    the memo is saved, instead of lying in the cache for ever."""
+    path = tmp_path / "memo"
+    old = Memo(path, "v1", shards=16)
+    old.put("a", [1])
+    old.save()
+    assert {f.name for f in path.glob("*.pickle")} == {f"{shard_of('a', 16):02d}.pickle"}
+    new = Memo(path, "v1", shards=128)
+    assert new.get("a") is None
+    new.put("a", [1])
+    new.save()
+    assert {f.name for f in path.glob("*.pickle")} == {f"{shard_of('a', 128):03d}.pickle"}
+    assert Memo(path, "v1", shards=128).get("a") == [1]
+
+
 def test_one_changed_entry_rewrites_only_its_shards(tmp_path):
     """A one-file change must not re-pickle the whole memo (seconds at province scale)."""
     path = tmp_path / "memo"
