@@ -500,7 +500,12 @@ class Planner:
                         row["unit"], {"text": row["estimate"], "change": row["cls"]},
                         row["rank"], row["level"], row["notes"]] for row in b["rows"]]}}
                   for b in page["blocks"]]
-        without = [Linker(self.r, EFFECTS_PAGE).practice(self.r.practices[pid]) for pid in page["without"]]
+        # pre-rendered too (plain text, escaped by the template): as Markdown, each of
+        # these links (thousands at province scale) went through Markdown and MkDocs
+        without = [{"text": plain(p.title), "href": rel_link(EFFECTS_PAGE, practice_path(p.id)),
+                    "units": "、".join(plain(self.r.units[u].name) for u in p.units),
+                    "period": span_text(p.period.start, p.period.end)}
+                   for p in (self.r.practices[pid] for pid in page["without"])]
         return PageSpec(EFFECTS_PAGE, "effects_index.md.j2", "成效对照",
                         {"page": page, "blocks": blocks, "without": without,
                          "align": ["right", "left", "left", "right", "right", "left", "left"]})
