@@ -106,9 +106,11 @@ def test_record_text_cannot_forge_a_block():
         assert block.count("<p>伪造</p>") == 0 and "&lt;div class=" in block
     page = {"title": FORGED, "is_sample": False, "method": FORGED, "not_proof": FORGED}
     text = env.get_template("effects_index.md.j2").render(
-        page=page, blocks=[{"metric": "指标", "direction": FORGED, "table": table}], without=[], align=["left"])
+        page=page, blocks=[{"metric": "指标", "direction": FORGED, "table": table}],
+        without=[{"text": FORGED, "href": "x.md", "units": FORGED, "period": FORGED}], align=["left"])
     out, aside, _ = tables.set_aside(text)
-    assert len(aside) == 1 and "<p>伪造</p>" not in aside[0] and "<p>伪造</p>" not in out
+    assert len(aside) == 2                              # the table, the list of practices without a comparison
+    assert all("<p>伪造</p>" not in a and "&lt;div class=" in a for a in aside) and "<p>伪造</p>" not in out
 
 
 def test_record_text_in_a_built_page_stays_text(tmp_path):
