@@ -3,6 +3,7 @@ HTML parse, remembered from build to build.
 
     memo = PageMemo(cache_dir / "page-memo")   # on_config
     text = memo.render(env, spec, render_page) # on_files: a page's Markdown from our templates
+    memo.set_aside(markdown, page, config, files)  # on_page_markdown: tables.set_aside, links resolved before
     memo.remember(page)                        # on_page_markdown: page.render goes through the memo
     memo.install_search_parse()                # the search plugin's Parser goes through the memo
     memo.save()                                # on_post_build (only when the build succeeds)
@@ -33,6 +34,11 @@ its template name, title, tags and search flag, every template file the
 environment can load, and the code of generator/pages.py (its filters and
 front matter). A context that cannot be pickled is simply rendered.
 
+The pre-rendered blocks set aside before Markdown (generator/tables.py), with
+their links resolved to the built pages, are keyed as a conversion is (the
+page's Markdown, source path and URL, every file of the site, the settings):
+at province scale their 21,000 links were resolved again in every build.
+
 The search parse is keyed by the page's HTML alone (Material's Parser is a
 pure function of it); segmentation and the entries are still made by the
 search plugin as usual, through the segment cache (generator/search.py).
@@ -55,6 +61,7 @@ from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 
+from . import tables
 from .cache import Memo, source_hash
 
 log = logging.getLogger("mkdocs.plugins.jingyan")
@@ -111,7 +118,8 @@ class PageMemo:
         # 1024 shards: a one-record change re-converts a few dozen pages, which
         # then rewrite a few percent of the memo instead of nearly all of it
         # (with 256, a quarter: 0.26 s of a province build after one stats file changed)
-        self.memo = Memo(folder, source_hash(sys.modules[__name__]) + "|" + ",".join(_versions()), shards=SHARDS)
+        self.memo = Memo(folder, source_hash(sys.modules[__name__], tables) + "|" + ",".join(_versions()),
+                         shards=SHARDS)
         self.rendered = self.converted = self.parsed = 0   # misses, for the progress line
         self._templates_id = self._templates_key = None
         self._site_key: str | None = None
@@ -139,6 +147,29 @@ class PageMemo:
             self.memo.put(key, found)
             self.rendered += 1
         return found
+
+    # -- pre-rendered HTML set aside ------------------------------------------
+
+    def set_aside(self, markdown: str, page, config, files) -> tuple[str, list[str], list[str]]:
+        """tables.set_aside(markdown, page's source, files), its links resolved
+        as in a build before with the same page, URL and site files (resolving
+        the links of every page's statistics tables and 成效对照 section again
+        was most of its time in a warm build)."""
+        site = self._site(config, files)
+        marked, blocks, _ = tables.set_aside(markdown)       # the blocks, links not yet resolved
+        if site is None or not blocks:
+            return tables.set_aside(markdown, page.file.src_uri, files)
+        h = hashlib.sha256(site.encode())
+        for part in (page.file.src_uri, page.url, markdown):
+            h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        key = "aside:" + h.hexdigest()
+        found = self.memo.get(key)
+        if found is None:
+            _, aside, problems = tables.set_aside(markdown, page.file.src_uri, files)
+            found = (aside, problems)
+            self.memo.put(key, found)
+        aside, problems = found
+        return marked, list(aside), list(problems)
 
     # -- Markdown conversion --------------------------------------------------
 

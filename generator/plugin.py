@@ -294,7 +294,10 @@ class JingyanPlugin(BasePlugin[JingyanConfig]):
 
     @event_priority(100)  # first: no other plugin sees the tables in the Markdown
     def on_page_markdown(self, markdown, page, config, files):
-        markdown, page.jingyan_tables, problems = tables.set_aside(markdown, page.file.src_uri, files)
+        if self.page_memo:   # the blocks' links as resolved in a build before, when nothing they read changed
+            markdown, page.jingyan_tables, problems = self.page_memo.set_aside(markdown, page, config, files)
+        else:
+            markdown, page.jingyan_tables, problems = tables.set_aside(markdown, page.file.src_uri, files)
         for problem in problems:  # a warning: a strict build fails, as on a broken Markdown link
             log.warning(problem)
         if self.page_memo:

@@ -11,6 +11,7 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import get_files
 from mkdocs.structure.pages import Page
 
+from generator import tables
 from generator.pagememo import PageMemo, _stable, _Unstable
 
 CONFIG = """site_name: 测试
@@ -38,6 +39,7 @@ PAGE = """# 标题
 def site(tmp_path: Path, pages: dict[str, str], extra: str = ""):
     (tmp_path / "docs").mkdir(exist_ok=True)
     for name, text in pages.items():
+        (tmp_path / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text(CONFIG + extra, encoding="utf-8")
     config = load_config(str(tmp_path / "mkdocs.yml"))
@@ -155,3 +157,43 @@ def test_the_search_parse_is_remembered_by_the_html(tmp_path):
     finally:
         memo.uninstall_search_parse()
     assert search.Parser.__name__ == "Parser"
+
+
+BLOCKS = """# 统计
+
+<div class="jy-block">
+<p><a href="../other.md#two">另一页</a> <a href="../missing.md">不存在</a> <img alt="图" src="c.svg" /></p>
+</div><!--jy-block-->
+
+<table class="jy-table">
+<tr><td><a href="../index.md">首页</a></td></tr>
+</table>
+"""
+
+
+def aside(config, files, uri: str, memo: PageMemo | None):
+    page = Page(None, files.get_file_from_path(uri), config)
+    page.read_source(config)
+    if memo is None:
+        return tables.set_aside(page.markdown, uri, files)
+    return memo.set_aside(page.markdown, page, config, files)
+
+
+def test_blocks_set_aside_are_remembered_with_their_links_and_problems(tmp_path):
+    pages = {"index.md": "# 首页\n", "sub/stats.md": BLOCKS, "other.md": "# 另一页\n", "sub/c.svg": "<svg/>"}
+    config, files = site(tmp_path, pages)
+    plain = aside(config, files, "sub/stats.md", None)
+    assert 'href="../../other/#two"' in plain[1][0] and 'src="../c.svg"' in plain[1][0] and 'href="../../"' in plain[1][1]
+    assert len(plain[2]) == 1 and "missing.md" in plain[2][0]        # reported, as a warning
+    first = PageMemo(tmp_path / "memo")
+    assert aside(config, files, "sub/stats.md", first) == plain
+    first.save()
+    second = PageMemo(tmp_path / "memo")                               # the next build
+    assert aside(config, files, "sub/stats.md", second) == plain       # the problem again, from the memo
+    assert second.memo.hits == 1
+    config, files = site(tmp_path, {"missing.md": "# 补上了\n"})       # a target added: resolved afresh
+    again = aside(config, files, "sub/stats.md", second)
+    assert again[2] == [] and 'href="../../missing/"' in again[1][0] and second.memo.misses == 1
+    config, files = site(tmp_path, {}, extra="use_directory_urls: false\n")   # other URLs
+    flat = aside(config, files, "sub/stats.md", second)
+    assert 'href="../other.html#two"' in flat[1][0] and flat == aside(config, files, "sub/stats.md", None)
