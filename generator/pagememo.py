@@ -155,14 +155,13 @@ class PageMemo:
         as in a build before with the same page, URL and site files (resolving
         the links of every page's statistics tables and 成效对照 section again
         was most of its time in a warm build)."""
-        site = self._site(config, files)
         marked, blocks, _ = tables.set_aside(markdown)       # the blocks, links not yet resolved
-        if site is None or not blocks:
+        if not blocks:
+            return marked, [], []
+        site = self._site(config, files)
+        if site is None:
             return tables.set_aside(markdown, page.file.src_uri, files)
-        h = hashlib.sha256(site.encode())
-        for part in (page.file.src_uri, page.url, markdown):
-            h.update(part.encode("utf-8", "surrogatepass") + b"\0")
-        key = "aside:" + h.hexdigest()
+        key = _page_key("aside:", site, page, markdown)
         found = self.memo.get(key)
         if found is None:
             _, aside, problems = tables.set_aside(markdown, page.file.src_uri, files)
@@ -203,10 +202,7 @@ class PageMemo:
         site = self._site(config, files)
         if site is None or page.markdown is None:
             return Page.render(page, config, files)
-        h = hashlib.sha256(site.encode())
-        for part in (page.file.src_uri, page.url, page.markdown):
-            h.update(part.encode("utf-8", "surrogatepass") + b"\0")
-        key = "md:" + h.hexdigest()
+        key = _page_key("md:", site, page, page.markdown)
         found = self.memo.get(key)
         if found is None:
             found = self._convert(page, config, files)
@@ -290,6 +286,15 @@ class PageMemo:
 
     def save(self) -> None:
         self.memo.save()
+
+
+def _page_key(prefix: str, site: str, page, markdown: str) -> str:
+    """A key for what a page's Markdown gives among the site's files: the site
+    (files, settings), the page's source path and URL, the Markdown."""
+    h = hashlib.sha256(site.encode())
+    for part in (page.file.src_uri, page.url, markdown):
+        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return prefix + h.hexdigest()
 
 
 def _templates_digest(env) -> str:
