@@ -306,6 +306,20 @@ class Planner:
         self.stats_sections = stats_sections or {}
         self.search = search_marks(search_scope(records))
         self._related_heads: dict[frozenset, list[Practice]] = {}
+        self._prepared: dict[str, PageSpec] = {}
+
+    def prepare(self) -> "Planner":
+        """Plan the practice and unit pages but for what the statistics add (their
+        成效对照 and statistics sections): `plan_site` has this done while a
+        forked process computes the statistics (statpages.site_stats)."""
+        self._prepared = {spec.path: spec for spec in (
+            *(self._practice_spec(p) for p in self.r.practices.values()),
+            *(self._unit_spec(u) for u in self.r.units.values()))}
+        return self
+
+    def use_stats(self, st: "statpages.SiteStats") -> "Planner":
+        self.stats_sections, self.dashboard, self.effects = st.sections, st.dashboard, st
+        return self
 
     def related(self, p: Practice) -> list[Practice]:
         """Same brand first, then most categories in common; newest breaks ties."""
@@ -327,6 +341,13 @@ class Planner:
         return -score, -int(o.period.end.replace("-", "")), o.id
 
     def practice_page(self, p: Practice) -> PageSpec:
+        spec = self._prepared.pop(practice_path(p.id), None) or self._practice_spec(p)
+        spec.context["effects"] = self.effects.effects.get(p.id)
+        spec.context["effects_page"] = rel_link(spec.path, EFFECTS_PAGE) if self.effects.effects_page else None
+        return spec
+
+    def _practice_spec(self, p: Practice) -> PageSpec:
+        """A practice's page but for its 成效对照 (`practice_page` adds it)."""
         path = practice_path(p.id)
         L = Linker(self.r, path)
         ctx = {
@@ -341,8 +362,8 @@ class Planner:
             "outcomes": [outcome_row(o) for o in p.outcomes],
             "related": [L.practice(o) for o in self.related(p)],
             "sources": [source_row(s) for s in p.sources],
-            "effects": self.effects.effects.get(p.id),
-            "effects_page": rel_link(path, EFFECTS_PAGE) if self.effects.effects_page else None,
+            "effects": None,
+            "effects_page": None,
             "base": rel_link(path, "index.md").removesuffix("index.md"),
             "search": self.search,
         }
@@ -368,6 +389,16 @@ class Planner:
                         trail=[HOME, BRANDS], section=BRANDS[1])
 
     def unit_page(self, u: Unit) -> PageSpec:
+        spec = self._prepared.pop(unit_path(u.id), None) or self._unit_spec(u)
+        L = Linker(self.r, spec.path)
+        spec.context["stats"] = self.stats_sections.get(u.id)
+        spec.context["effects"] = [{**L.practice(self.r.practices[h["practice"]]), **self.effect_view(h)}
+                                   for h in self.effects.unit_effects.get(u.id, [])]
+        spec.wide = bool(spec.context["stats"])
+        return spec
+
+    def _unit_spec(self, u: Unit) -> PageSpec:
+        """A unit's page but for its statistics and 成效对照 (`unit_page` adds them)."""
         path = unit_path(u.id)
         L = Linker(self.r, path)
         region = [u.region.province, u.region.city] + ([u.region.county] if u.region.county else [])
@@ -380,15 +411,14 @@ class Planner:
             "children": [{**L.unit(c.id), "kind": KIND_LABELS[c.kind]} for c in self.children.get(u.id, [])],
             "practices": [L.practice(p) for p in newest_first(self.by_unit[u.id])],
             "brands": [L.brand(b.id) for b in sorted(self.brands_by_unit[u.id], key=lambda b: b.id)],
-            "stats": self.stats_sections.get(u.id),
-            "effects": [{**L.practice(self.r.practices[h["practice"]]), **self.effect_view(h)}
-                        for h in self.effects.unit_effects.get(u.id, [])],
+            "stats": None,
+            "effects": [],
             "base": rel_link(path, "index.md").removesuffix("index.md"),
             "search": self.search,
         }
         return PageSpec(path, "unit.md.j2", u.name, ctx, u.where.path if u.where else None,
                         trail=[HOME, UNITS, *((a.name, unit_path(a.id)) for a in ancestors(self.r.units, u.id))],
-                        section=UNITS[1], wide=bool(ctx["stats"]))
+                        section=UNITS[1])
 
     def category_page(self, cid: str) -> PageSpec:
         path = category_path(cid)
@@ -535,10 +565,14 @@ class SitePlan:
 def plan_site(records: Records, phrases: dict[str, list[str]] | None = None,
               cache_dir: Path | None = None) -> SitePlan:
     """compute → plan: statistics, then every page, chart and download. With
-    `cache_dir`, statistics sections unchanged since the last build are reused."""
+    `cache_dir`, statistics sections unchanged since the last build are reused.
+    What of the pages needs no statistics is planned while a forked process
+    computes them (Planner.prepare, statpages.site_stats)."""
     from .statsmemo import STATS_MEMO
-    st = statpages.site_stats(stats.build(records), cache_dir and Path(cache_dir) / STATS_MEMO)
-    return SitePlan(plan_pages(records, st.sections, phrases, st.dashboard, st), st.figures, st.csvs, st.memo)
+    planned: list[Planner] = []
+    st = statpages.site_stats(stats.build(records), cache_dir and Path(cache_dir) / STATS_MEMO,
+                              meanwhile=lambda: planned.append(Planner(records, phrases=phrases).prepare()))
+    return SitePlan(planned[0].use_stats(st).all_pages(), st.figures, st.csvs, st.memo)
 
 
 # ------------------------------------------------------------------ rendering

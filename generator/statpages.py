@@ -12,7 +12,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from .load import no_gc
 from .model import Metric
@@ -506,24 +506,35 @@ class SiteStats:
     memo: dict[str, int] = field(default_factory=dict)  # statsmemo: sections reused / computed
 
 
-def site_stats(model, memo_dir: Optional[Path] = None) -> SiteStats:
+def site_stats(model, memo_dir: Optional[Path] = None, meanwhile: Optional[Callable[[], None]] = None) -> SiteStats:
     """Every unit section, the dashboard, the 成效对照 sections and page, and the
     charts and CSVs they refer to. With `memo_dir`, unit sections and 成效对照
-    unchanged since the last build there are reused (statsmemo.py)."""
+    unchanged since the last build are reused (statsmemo.py). `meanwhile()`:
+    the caller's work that needs no statistics, done while a forked process
+    checks and computes what changed (or first, where nothing is forked)."""
     with no_gc():   # many small objects, no cycles: automatic collections would re-walk the records each time
-        return _site_stats(_model(model), memo_dir)
+        return _site_stats(_model(model), memo_dir, meanwhile)
 
 
-def _site_stats(model: StatsModel, memo_dir: Optional[Path] = None) -> SiteStats:
+def _site_stats(model: StatsModel, memo_dir: Optional[Path] = None,
+                meanwhile: Optional[Callable[[], None]] = None) -> SiteStats:
     from . import effectpages   # it builds on this module's helpers
     from .statsmemo import StatsMemo
     memo = StatsMemo(model, memo_dir)
-    units = {u: b for u in section_units(model) if (b := memo.unit(u, _build_unit))}
-    built = [*units.values(), memo.dashboard(_build_dashboard)] if units else []
+    ids = section_units(model)
+    pids = sorted(model.records.practices) if ids else []
+    # the dashboard (one long job) in this process; the forked one is better
+    # spent on the many 成效对照, which share their panels
+    entries = [memo.dashboard_entry(_build_dashboard)] if ids else []
+    entries += [memo.unit_entry(u, _build_unit) for u in ids]
+    entries += [memo.practice_entry(pid, effectpages.build_effects) for pid in pids]
+    values = memo.settle(entries, meanwhile, here=len(entries[:1]))
+    units = {u: b for u, b in zip(ids, values[1:]) if b}
+    built = [*units.values(), values[0]] if ids else []
     effects_out = _Built({})
     effects = {}
-    for pid in sorted(model.records.practices) if units else ():
-        effects[pid], b = memo.practice(pid, effectpages.build_effects)
+    for pid, (pe, b) in zip(pids, values[1 + len(ids):]):
+        effects[pid] = pe
         effects_out.figures += b.figures
         effects_out.csvs.update(b.csvs)
     memo.keep_series()

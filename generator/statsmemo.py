@@ -6,6 +6,8 @@ only what can depend on that file.
     memo = StatsMemo(model, cache_dir / STATS_MEMO)   # folder None: no memo
     built = memo.unit(unit_id, build)                 # build(model, unit_id) on a miss
     pe, built = memo.practice(practice_id, build_effects)
+    values = memo.settle([memo.unit_entry(u, build), memo.dashboard_entry(b), …],
+                         meanwhile)                   # many at once, on two cores
     memo.save()
 
 What a result depends on, and so what its key holds (never more is read):
@@ -63,16 +65,27 @@ import hashlib
 import sys
 from dataclasses import fields, is_dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, NamedTuple, Optional
 
 import numpy as np
 
-from . import cache, effectpages, effectstats, model, statpages, stats
+from . import cache, effectpages, effectstats, model, parallel, statpages, stats
 from .stats import LEVELS, StatsModel, Windows
 
 STATS_MEMO = "stats-memo"   # folder inside the cache folder
 SHARDS = 256                # a changed entry rewrites 1/256 of the memo
 VERIFIED = "verified"       # the entry that says which entries were checked under which world
+SAME, HELD, NEW = "same", "held", "new"   # an entry reused as stored, reused with new wide digests, computed
+
+
+class Entry(NamedTuple):
+    """One entry of the memo: its key, how its value is computed, what the
+    value read (recorded with it, checked in later builds), and what the
+    caller gets from the stored value."""
+    key: str
+    compute: Callable[[], Any]
+    deps: Callable[[Any], list[tuple]]
+    made: Callable[[Any], Any]
 
 
 def version() -> str:
@@ -206,32 +219,71 @@ class StatsMemo:
 
     # ------------------------------------------------------------ the memo
 
-    def _cached(self, key: str, compute: Callable[[], Any], deps: Callable[[Any], list[tuple]]) -> Any:
+    def settle(self, entries: list[Entry], meanwhile: Optional[Callable[[], None]] = None,
+               here: int = 0) -> list[Any]:
+        """Each entry's value: the memo's where nothing it read has changed, else
+        computed afresh. Entries to check or compute are shared with a forked
+        process (parallel.py) while this one calls `meanwhile()` (the first
+        `here` entries are this one's): after one changed stats file, that is
+        a few thousand checks and a few hundred 成效对照, on the core that would
+        otherwise idle."""
         if self.memo is None:
-            return compute()
+            if meanwhile is not None:
+                meanwhile()
+            return [e.made(e.compute()) for e in entries]
+        todo = [i for i, e in enumerate(entries) if not self._settled(e.key)]
+        outcomes = dict(zip(todo, parallel.share(todo, lambda i: self._settle(entries[i]), meanwhile,
+                                                 here=sum(1 for i in todo if i < here))))
+        return [e.made(self._apply(e, outcomes.get(i, (SAME, None, None)))) for i, e in enumerate(entries)]
+
+    def _settled(self, key: str) -> bool:
+        """Whether the memo's entry holds without checking: nothing recorded to
+        check, or checked under the same world in the last build (nothing it
+        reads changed)."""
         entry = self.memo.get(key)
+        if entry is None:
+            return False
+        recorded, blob = entry
+        return not recorded or self._was_verified.get(key) == self._stamp(recorded, blob)
+
+    def _settle(self, e: Entry) -> tuple:
+        """What becomes of one entry: (SAME, None, None), (HELD, recorded, None)
+        or (NEW, recorded, blob).
+        Reads the memo and writes nothing (it may run in the forked process):
+        `_apply` writes."""
+        entry = self.memo.get(e.key)
         if entry is not None:
-            recorded, blob = entry
-            # checked under the same world in the last build, this very entry: nothing it reads changed
-            checked = recorded and self._was_verified.get(key) == self._stamp(recorded, blob)
-            if checked or all(self._holds(*r) for r in recorded):
-                value = cache.loads(blob)
-                if value is not None:
-                    self.reused += 1
-                    if not checked and any(self.dep(d) != wide for d, wide, _ in recorded):
-                        # held by the narrow digests: record the new wide ones, or every
-                        # later change would ask for the narrow ones again
-                        recorded = tuple((d, self.dep(d), narrow) for d, _, narrow in recorded)
-                        self.memo.put(key, (recorded, blob))
-                    self._verified(key, recorded, blob)
-                    return value
+            recorded, _ = entry
+            if all(self._holds(*r) for r in recorded):
+                if any(self.dep(d) != wide for d, wide, _ in recorded):
+                    # held by the narrow digests: record the new wide ones, or every
+                    # later change would ask for the narrow ones again
+                    return HELD, tuple((d, self.dep(d), narrow) for d, _, narrow in recorded), None
+                return SAME, None, None
+        return self._compute(e)
+
+    def _compute(self, e: Entry) -> tuple:
         if not self._primed:
             self._prime_series()
-        value = compute()
-        self.computed += 1
-        recorded, blob = tuple((d, self.dep(d), self.narrow(d)) for d in deps(value)), cache.dumps(value)
-        self.memo.put(key, (recorded, blob))
-        self._verified(key, recorded, blob)
+        value = e.compute()
+        return NEW, tuple((d, self.dep(d), self.narrow(d)) for d in e.deps(value)), cache.dumps(value)
+
+    def _apply(self, e: Entry, outcome: tuple) -> Any:
+        kind, recorded, blob = outcome
+        if kind != NEW:
+            old, blob = self.memo.get(e.key)
+            recorded = old if kind == SAME else recorded
+            value = cache.loads(blob)
+            if value is None:   # stored by other code, or damaged: made afresh
+                kind, recorded, blob = self._compute(e)
+        if kind == NEW:
+            value = cache.loads(blob)   # wherever it was computed, the value as a later build reads it
+            self.computed += 1
+        else:
+            self.reused += 1
+        if kind != SAME:
+            self.memo.put(e.key, (recorded, blob))
+        self._verified(e.key, recorded, blob)
         return value
 
     def _stamp(self, recorded: tuple, blob: bytes) -> bytes:
@@ -246,11 +298,15 @@ class StatsMemo:
 
     def unit(self, unit_id: str, build: Callable) -> Optional[statpages._Built]:
         """`build(model, unit_id)` (statpages._build_unit), or the memo's copy."""
-        m = self.model
-        u = m.records.units.get(unit_id)
-        if u is None:
-            b = build(m, unit_id)
+        if unit_id not in self.model.records.units:
+            b = build(self.model, unit_id)
             return None if b is None else statpages._Built(b.context, _digested(b.figures), b.csvs)
+        return self.settle([self.unit_entry(unit_id, build)])[0]
+
+    def unit_entry(self, unit_id: str, build: Callable) -> Entry:
+        """The entry of a unit's section (a unit of the records)."""
+        m = self.model
+        u = m.records.units[unit_id]
         metrics = list(m.metrics)
         kids = [_h(c, m.records.units[c].name, *(self.node(c, x) for x in metrics))
                 for c in m.children.get(unit_id, [])]
@@ -260,8 +316,7 @@ class StatsMemo:
         def compute():
             b = build(m, unit_id)
             return None if b is None else (b.context, _digested(b.figures), b.csvs)
-        got = self._cached(key, compute, lambda _v: [])
-        return None if got is None else statpages._Built(*got)
+        return Entry(key, compute, _nothing, lambda got: None if got is None else statpages._Built(*got))
 
     def _everyone(self) -> list[bytes]:
         """Each unit's id, name, kind, parent, region and digests of every metric."""
@@ -294,18 +349,26 @@ class StatsMemo:
             self._memo(("figures", x), lambda x=x: figures(x)) for x in sorted(metrics))))
 
     def dashboard(self, build: Callable) -> statpages._Built:
-        """`build(model)` (statpages._build_dashboard), or the memo's copy: it reads
-        every unit (names, kinds, places in the hierarchy and regions, figures)."""
+        """`build(model)` (statpages._build_dashboard), or the memo's copy."""
+        return self.settle([self.dashboard_entry(build)])[0]
+
+    def dashboard_entry(self, build: Callable) -> Entry:
+        """The 统计 page's entry: it reads every unit (names, kinds, places in the
+        hierarchy and regions, figures)."""
         key = "dashboard:" + _h(self.config(), _origin(build), *self._everyone()).hex()
 
         def compute():
             b = build(self.model)
             return b.context, _digested(b.figures), b.csvs
-        return statpages._Built(*self._cached(key, compute, lambda _v: []))
+        return Entry(key, compute, _nothing, lambda got: statpages._Built(*got))
 
     def practice(self, practice_id: str, build: Callable) -> tuple[effectpages.PracticeEffects, statpages._Built]:
         """`build(model, practice_id, out)` (effectpages.build_effects) with its own
-        `out`, or the memo's copy; the dependencies are those the build met."""
+        `out`, or the memo's copy."""
+        return self.settle([self.practice_entry(practice_id, build)])[0]
+
+    def practice_entry(self, practice_id: str, build: Callable) -> Entry:
+        """A practice's 成效对照 entry; its dependencies are those the build met."""
         m = self.model
         p = m.records.practices[practice_id]
         units = m.records.units
@@ -321,9 +384,10 @@ class StatsMemo:
             pe = build(m, practice_id, out)
             return (pe.section, pe.headlines, pe.lacks_comparison), _digested(out.figures), out.csvs
 
-        got = self._cached(key, compute, lambda _v: self._practice_deps(practice_id))
-        (section, headlines, lacks), figures, csvs = got
-        return effectpages.PracticeEffects(section, headlines, lacks), statpages._Built({}, figures, csvs)
+        def made(got):
+            (section, headlines, lacks), figures, csvs = got
+            return effectpages.PracticeEffects(section, headlines, lacks), statpages._Built({}, figures, csvs)
+        return Entry(key, compute, lambda _v: self._practice_deps(practice_id), made)
 
     def _practice_deps(self, practice_id: str) -> list[tuple]:
         """What the practice's 成效对照 read: each (unit, metric) it looked at, and
@@ -486,6 +550,11 @@ def _digested(figures: list[tuple[str, str, dict]]) -> list[tuple[str, str, dict
     """Each chart with its data's digest, kept in the entry: a build that reuses
     the entry finds the chart in the cache without serialising its data."""
     return [(name, kind, data, cache.data_digest(kind, data)) for name, kind, data in figures]
+
+
+def _nothing(_value) -> list[tuple]:
+    """The dependencies of an entry whose key holds all it reads."""
+    return []
 
 
 def _among(ids: list[str], chosen: frozenset[str]) -> list[str]:

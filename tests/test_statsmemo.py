@@ -8,12 +8,15 @@ clean computation, by repr (every bit of every float)."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import pickle
 import random
+import sys
+import threading
 
 import pytest
 
-from generator import cache, effectpages, pages, statpages, stats, statsmemo
+from generator import cache, effectpages, pages, parallel, statpages, stats, statsmemo
 from generator.model import Category, MonthlyStats, Outcome
 from test_effects import practice
 from test_effects_fast import random_tree
@@ -283,18 +286,24 @@ def test_a_hostile_entry_is_recomputed_not_run(tmp_path):
 
 
 def test_the_plan_with_a_cache_folder_equals_the_plan_without(tmp_path):
-    """Through pages.plan_site as the plugin calls it, on the sample records."""
+    """Through pages.plan_site as the plugin calls it, on the sample records:
+    every page spec (context, width, trail) as the plain Planner makes it."""
     from pathlib import Path
 
     from generator.validate import load_records
     records, problems = load_records(Path(__file__).resolve().parent.parent)
     assert not problems
     clean = pages.plan_site(records)
+    # pages planned beside the statistics (Planner.prepare), then completed, equal pages planned after them
+    st = statpages.site_stats(stats.build(records))
+    assert [repr(p) for p in clean.pages] == [repr(p) for p in pages.plan_pages(records, st.sections, None,
+                                                                                 st.dashboard, st)]
+    assert any(p.wide for p in clean.pages) and any(p.context.get("effects") for p in clean.pages)
     for _ in range(2):                       # cold memo, then warm
         got = pages.plan_site(records, cache_dir=tmp_path)
         assert got.figures == clean.figures and repr(got.figures) == repr(clean.figures)
         assert got.csvs == clean.csvs
-        assert [(p.path, repr(p.context)) for p in got.pages] == [(p.path, repr(p.context)) for p in clean.pages]
+        assert [repr(p) for p in got.pages] == [repr(p) for p in clean.pages]
     assert (tmp_path / statsmemo.STATS_MEMO).is_dir()
 
 
@@ -527,3 +536,31 @@ def test_the_month_exact_digest_sees_a_station_move_between_two_members():
             moved += 1
             break
     assert moved >= 3
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2,
+                    reason="a process is forked on Linux with two cores only")
+def test_entries_settled_in_a_forked_process_equal_those_computed_here(tmp_path, monkeypatch):
+    """Checks and 成效对照 are shared with a forked process (parallel.share): on a
+    first build, after each change and when reused, every value equals a clean
+    computation in this process alone, and the forked process did compute some."""
+    monkeypatch.setattr(parallel, "MIN_JOBS", 1)     # fork for any two entries to settle
+    # idle threads left by earlier tests (the browser tests' server) hold no lock the copy needs
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    ran = tmp_path / "ran"
+    real = effectpages.build_effects
+
+    def build_effects(model, pid, out):
+        with open(ran, "a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(model, pid, out)
+    monkeypatch.setattr(effectpages, "build_effects", build_effects)
+    for seed in (5, 11):
+        rec = tree(seed)
+        rnd = random.Random(seed)
+        memo = tmp_path / str(seed)
+        for step in range(6):
+            got = site(rec, memo)
+            assert_same(got, site(rec))
+            rnd.choice(CHANGES)(rec, rnd)
+    assert len(set(ran.read_text(encoding="utf-8").split())) > 1
