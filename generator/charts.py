@@ -72,11 +72,14 @@ SAMPLE = "#e08a2e"
 MONTH_LABELS = tuple(f"{m}月" for m in range(1, 13))
 SAMPLE_LABEL = "样例数据"
 WIDTH = 4.8
-# Up to this many charts are drawn in this process (about 0.7 ms each): a
-# spawned worker costs about half a second of CPU to start (measured: 113
-# charts took 0.3 s CPU in this process, 0.9 s in two workers). More are
-# drawn in worker processes, one per WORKER_CHARTS charts (about 15 s each).
-SERIAL_MAX = 500
+# Up to this many charts are drawn in this process, by the drawing thread
+# beside MkDocs: about 1 ms of CPU each, but every file written hands the
+# GIL to and fro with MkDocs' thread (measured: 113 charts drawn beside a
+# busy thread cost it 0.35 s; drawn by a spawned worker, 0.09 s). A worker
+# costs about half a second of CPU to start, on the core MkDocs leaves idle.
+# More are drawn in worker processes, one per WORKER_CHARTS charts (about
+# 15 s each); with one core, all in this process.
+SERIAL_MAX = 32
 WORKER_CHARTS = 20_000
 
 STYLE: dict[str, Any] = {
@@ -864,7 +867,7 @@ def draw_charts(charts: list[ChartSpec], cache_dir: Path, jobs: Optional[int] = 
             todo.setdefault(str(path), spec)
     jobs_list = sorted(((spec, target) for target, spec in todo.items()), key=lambda j: j[1])
     procs = min(jobs or os.cpu_count() or 1, -(-len(jobs_list) // WORKER_CHARTS))
-    if len(jobs_list) <= in_process_max or jobs == 1 or not jobs_list:
+    if len(jobs_list) <= in_process_max or (jobs or os.cpu_count() or 1) == 1 or not jobs_list:
         for job in jobs_list:
             if cancel is not None and cancel.is_set():
                 break
@@ -899,9 +902,9 @@ class Drawing:
         import time
         t = time.perf_counter()
         try:
-            # A few hundred charts in this process (cheaper than starting a
+            # A few dozen charts in this process (cheaper than starting a
             # worker, and a moment of the GIL); more in worker processes, on
-            # the core MkDocs leaves idle.
+            # the core MkDocs leaves idle (SERIAL_MAX).
             self.report = draw_charts(charts, cache_dir, jobs, cancel=self._cancel)
         except BaseException as e:              # handed to the thread that joins
             self.error = e
