@@ -125,7 +125,17 @@ def test_a_copy_that_dies_leaves_its_jobs_to_this_process():
 
 @linux
 @two_cores
-def test_an_error_here_stops_the_copy_and_leaves_no_process_behind():
+def test_an_error_here_stops_the_copy_and_leaves_no_process_behind(monkeypatch):
+    forked = []
+    real_fork = os.fork
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+    monkeypatch.setattr(os, "fork", fork)
+
     def run(job):
         time.sleep(0.01)
         return job
@@ -135,5 +145,6 @@ def test_an_error_here_stops_the_copy_and_leaves_no_process_behind():
         raise KeyboardInterrupt
     with pytest.raises(KeyboardInterrupt):
         parallel.share(list(range(1000)), run, meanwhile=meanwhile)
-    with pytest.raises(ChildProcessError):   # reaped: no child is left, not even a zombie
-        os.waitpid(-1, os.WNOHANG)
+    assert len(forked) == 1
+    with pytest.raises(ChildProcessError):   # killed and reaped: not even a zombie is left
+        os.waitpid(forked[0], os.WNOHANG)
