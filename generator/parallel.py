@@ -108,6 +108,8 @@ def share(jobs: Sequence, run: Callable[[Any], Any], meanwhile: Optional[Callabl
 
 
 def _worth_joining(claims: "_Claims", n: int, seconds: float) -> bool:
+    """Whether this process should take jobs too: the copy has taken none yet,
+    or has at least ENOUGH_LEFT seconds of them left at its pace so far."""
     first, end = claims.ends()
     taken = n - end       # by the copy, in `seconds`
     return not taken or (end - first) * seconds / taken >= ENOUGH_LEFT
