@@ -528,7 +528,7 @@ def _site_stats(model: StatsModel, memo_dir: Optional[Path] = None,
     entries = [memo.dashboard_entry(_build_dashboard)] if ids else []
     entries += [memo.unit_entry(u, _build_unit) for u in ids]
     entries += [memo.practice_entry(pid, effectpages.build_effects) for pid in pids]
-    values = memo.settle(entries, meanwhile, here=len(entries[:1]))
+    values = memo.settle(entries, meanwhile, here=1)
     units = {u: b for u, b in zip(ids, values[1:]) if b}
     built = [*units.values(), values[0]] if ids else []
     effects_out = _Built({})

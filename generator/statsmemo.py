@@ -4,10 +4,10 @@ that a warm build reuses them and a build after one stats file changed redoes
 only what can depend on that file.
 
     memo = StatsMemo(model, cache_dir / STATS_MEMO)   # folder None: no memo
-    built = memo.unit(unit_id, build)                 # build(model, unit_id) on a miss
-    pe, built = memo.practice(practice_id, build_effects)
-    values = memo.settle([memo.unit_entry(u, build), memo.dashboard_entry(b), …],
-                         meanwhile)                   # many at once, on two cores
+    values = memo.settle([memo.dashboard_entry(build_dashboard),
+                          memo.unit_entry(unit_id, build_unit), …],
+                         meanwhile, here=1)           # computed on a miss; on two cores
+    pe, built = memo.practice(practice_id, build_effects)   # one entry
     memo.save()
 
 What a result depends on, and so what its key holds (never more is read):
@@ -234,7 +234,8 @@ class StatsMemo:
         todo = [i for i, e in enumerate(entries) if not self._settled(e.key)]
         outcomes = dict(zip(todo, parallel.share(todo, lambda i: self._settle(entries[i]), meanwhile,
                                                  here=sum(1 for i in todo if i < here))))
-        return [e.made(self._apply(e, outcomes.get(i, (SAME, None, None)))) for i, e in enumerate(entries)]
+        return [e.made(self._apply(e, outcomes[i]) if i in outcomes else self._apply(e, (SAME, None, None), True))
+                for i, e in enumerate(entries)]
 
     def _settled(self, key: str) -> bool:
         """Whether the memo's entry holds without checking: nothing recorded to
@@ -268,7 +269,8 @@ class StatsMemo:
         value = e.compute()
         return NEW, tuple((d, self.dep(d), self.narrow(d)) for d in e.deps(value)), cache.dumps(value)
 
-    def _apply(self, e: Entry, outcome: tuple) -> Any:
+    def _apply(self, e: Entry, outcome: tuple, vouched: bool = False) -> Any:
+        """Write what `_settle` decided; `vouched`: held by `_settled`, whose stamp is kept."""
         kind, recorded, blob = outcome
         if kind != NEW:
             old, blob = self.memo.get(e.key)
@@ -283,7 +285,10 @@ class StatsMemo:
             self.reused += 1
         if kind != SAME:
             self.memo.put(e.key, (recorded, blob))
-        self._verified(e.key, recorded, blob)
+        if vouched and kind == SAME and e.key in self._was_verified:
+            self._now_verified[e.key] = self._was_verified[e.key]   # the stamp `_settled` just compared
+        else:
+            self._verified(e.key, recorded, blob)
         return value
 
     def _stamp(self, recorded: tuple, blob: bytes) -> bytes:
@@ -295,13 +300,6 @@ class StatsMemo:
     def _verified(self, key: str, recorded: tuple, blob: bytes) -> None:
         if recorded:
             self._now_verified[key] = self._stamp(recorded, blob)
-
-    def unit(self, unit_id: str, build: Callable) -> Optional[statpages._Built]:
-        """`build(model, unit_id)` (statpages._build_unit), or the memo's copy."""
-        if unit_id not in self.model.records.units:
-            b = build(self.model, unit_id)
-            return None if b is None else statpages._Built(b.context, _digested(b.figures), b.csvs)
-        return self.settle([self.unit_entry(unit_id, build)])[0]
 
     def unit_entry(self, unit_id: str, build: Callable) -> Entry:
         """The entry of a unit's section (a unit of the records)."""
@@ -347,10 +345,6 @@ class StatsMemo:
                                 for u in sorted(m.records.units)))
         return self._memo(("world", metrics), lambda: _h(self._memo(("places",), places), *(
             self._memo(("figures", x), lambda x=x: figures(x)) for x in sorted(metrics))))
-
-    def dashboard(self, build: Callable) -> statpages._Built:
-        """`build(model)` (statpages._build_dashboard), or the memo's copy."""
-        return self.settle([self.dashboard_entry(build)])[0]
 
     def dashboard_entry(self, build: Callable) -> Entry:
         """The 统计 page's entry: it reads every unit (names, kinds, places in the
